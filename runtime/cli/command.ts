@@ -1,0 +1,31 @@
+// The shape every CLI command has. Commands are plain values listed in cli/main.ts; the dispatcher
+// picks one by its (possibly multi-word) name and hands it the remaining arguments.
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Resolves when the user asks the process to stop (SIGINT/SIGTERM); long-running commands await it. */
+  stopSignal: AbortSignal;
+}
+
+export interface Command {
+  /** One or more words, e.g. `validate` or `sandbox bamboohr`. */
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by every command (documented in the README). */
+export const EXIT = {
+  ok: 0,
+  invalid: 1,
+  usage: 2,
+} as const;
+
+/** Thrown by argument parsing and commands for a user mistake on the command line: exit 2, no stack. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
