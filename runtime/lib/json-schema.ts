@@ -1,0 +1,32 @@
+// The one module that wraps ajv. Options are fixed here for every schema the product compiles:
+// strict mode on, `$data` off, and allErrors only where we report to a person (never on hot paths
+// fed by untrusted input, where it widens ReDoS exposure).
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export type SchemaError = ErrorObject;
+export type Validator<T = unknown> = ValidateFunction<T>;
+
+export interface SchemaCompilerOptions {
+  /** Report every problem (for people reading `validate` output) rather than stopping at the first. */
+  allErrors?: boolean;
+  /** Accept keywords ajv does not know (needed for third-party documents such as OpenAPI files). */
+  lenient?: boolean;
+}
+
+export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: options.allErrors ?? false,
+    strict: options.lenient ? false : true,
+    $data: false,
+    allowUnionTypes: true,
+    validateFormats: true,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+export type SchemaCompiler = Ajv2020;
