@@ -15,6 +15,8 @@ export interface SchemaCompilerOptions {
   allErrors?: boolean;
   /** Accept keywords ajv does not know (needed for third-party documents such as OpenAPI files). */
   lenient?: boolean;
+  /** Keep the failing schema on each error (used to explain errors: known keys, descriptions). */
+  verbose?: boolean;
 }
 
 export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv2020 {
@@ -23,6 +25,8 @@ export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv20
     strict: options.lenient ? false : true,
     $data: false,
     allowUnionTypes: true,
+    discriminator: true,
+    verbose: options.verbose ?? false,
     validateFormats: true,
   });
   addFormats(ajv);

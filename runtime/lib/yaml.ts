@@ -43,3 +43,59 @@ export function parseTrustedYaml(text: string): unknown {
 export function toYaml(value: unknown): string {
   return stringify(value);
 }
+
+export interface YamlProblem {
+  code: string;
+  message: string;
+  /** 1-based line and column of the problem's start. */
+  line: number;
+  col: number;
+}
+
+/** Errors and warnings of a parse, as plain values. Warnings (unresolved custom tags) count as errors here. */
+export function yamlProblems(document: YamlDocument): YamlProblem[] {
+  return [...document.errors, ...document.warnings].map((e) => ({
+    code: e.code,
+    message: e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.message,
+    line: e.linePos?.[0]?.line ?? 0,
+    col: e.linePos?.[0]?.col ?? 0,
+  }));
+}
+
+/** Offset range [start, valueEnd] of a node, when it has one. */
+export function nodeRange(node: unknown): [number, number] | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+/**
+ * The node at a path of keys and indexes, or the deepest existing ancestor. Returns which of the two it
+ * found, and for a map key also the key node, so errors about keys can point at the key itself.
+ */
+export function findNode(document: YamlDocument, path: readonly string[]): { node: unknown; keyNode?: unknown; exact: boolean } {
+  let current: unknown = document.contents;
+  let keyNode: unknown;
+  for (const segment of path) {
+    if (isMap(current)) {
+      const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      if (!pair) return { node: current, exact: false };
+      keyNode = pair.key;
+      current = pair.value ?? pair.key;
+    } else if (isSeq(current)) {
+      const item = current.items[Number(segment)];
+      if (item === undefined) return { node: current, exact: false };
+      keyNode = undefined;
+      current = item;
+    } else {
+      return { node: current, exact: false };
+    }
+  }
+  return { node: current, keyNode, exact: true };
+}
+
+/** Scalar style facts needed to turn an offset inside a string value into a file position. */
+export function scalarInfo(node: unknown): { block: boolean; quoted: boolean } | undefined {
+  if (!isScalar(node)) return undefined;
+  const type = node.type;
+  return { block: type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED', quoted: type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' };
+}

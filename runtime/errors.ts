@@ -1,0 +1,58 @@
+// The one catalogue of coded errors. Every code the product reports is listed here with its class,
+// which tells the engine (and the person reading) what to do about it. README.md's error table is
+// kept in sync with this list by test/error-catalogue.test.ts.
+
+/**
+ * config: the files or settings are wrong; fix them and run again (never retried).
+ * usage: the command line is wrong.
+ * transient: a remote system is busy or unreachable; retried with backoff.
+ * bad-record: one record cannot be processed; it is quarantined, the rest go on.
+ * bug: a defect of ours; reported with detail.
+ */
+export type ErrorClass = 'config' | 'usage' | 'transient' | 'bad-record' | 'bug';
+
+export interface ErrorSpec {
+  class: ErrorClass;
+  summary: string;
+}
+
+export const ERROR_CATALOGUE = {
+  MLC_FILE_UNREADABLE: { class: 'config', summary: 'A file named by the command line or a pipeline does not exist or cannot be read.' },
+  MLC_FILE_TOO_LARGE: { class: 'config', summary: 'A pipeline, mapping or JSONata file is larger than the limit (1 MiB).' },
+  MLC_FILE_NOT_TEXT: { class: 'config', summary: 'A file is binary or not valid UTF-8.' },
+  MLC_YAML_SYNTAX: { class: 'config', summary: 'The YAML is malformed (including tab indentation and custom tags).' },
+  MLC_YAML_DUPLICATE_KEY: { class: 'config', summary: 'A YAML mapping has the same key twice.' },
+  MLC_YAML_ALIAS_LIMIT: { class: 'config', summary: 'The YAML expands too many aliases (a "billion laughs" document).' },
+  MLC_SCHEMA_UNKNOWN_KEY: { class: 'config', summary: 'A key is not part of the format here; the message suggests the closest known key.' },
+  MLC_SCHEMA_MISSING_KEY: { class: 'config', summary: 'A required key is missing.' },
+  MLC_SCHEMA_INVALID: { class: 'config', summary: 'A value has the wrong type, form or range.' },
+  MLC_CONNECTOR_UNKNOWN: { class: 'config', summary: 'No connector of that type is registered; the message suggests the closest one.' },
+  MLC_CONNECTOR_KIND: { class: 'config', summary: 'A sink connector is used as a source, or the other way round.' },
+  MLC_REF_MISSING_FILE: { class: 'config', summary: 'A mapping table or JSONata file named by a pipeline does not exist.' },
+  MLC_JSONATA_SYNTAX: { class: 'config', summary: 'A JSONata expression does not compile.' },
+  MLC_MAPPING_DUPLICATE_KEY: { class: 'config', summary: 'A mapping table has two rows for the same source value.' },
+  MLC_MAPPING_CODE_FORMAT: { class: 'config', summary: "A mapping table's code does not fit its target segment (length or characters)." },
+  MLC_MAPPING_SEGMENT_UNKNOWN: { class: 'config', summary: "A mapping table's target segment is not in the sink's account format." },
+  MLC_ENV_UNSET: { class: 'config', summary: 'A ${env:NAME} reference names an environment variable that is not set.' },
+  MLC_SECRET_MISSING: { class: 'config', summary: 'A ${secret:name} reference names a secret that is not stored.' },
+  MLC_CASES_FAILED: { class: 'config', summary: 'A mapping or JSONata test case produced something other than what it expects.' },
+  MLC_CASES_INVALID: { class: 'config', summary: 'A cases file is malformed.' },
+  MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'bug', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
+  MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
+  MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error the product throws on purpose: it carries a catalogue code, and its class says what to do. */
+export class ConnectorRuntimeError extends Error {
+  override readonly name = 'ConnectorRuntimeError';
+  readonly code: ErrorCode;
+  readonly errorClass: ErrorClass;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.errorClass = ERROR_CATALOGUE[code].class;
+  }
+}

@@ -1,0 +1,152 @@
+// Turns ajv's errors into diagnostics a person can act on: positioned in the YAML, one per problem,
+// with the known keys or allowed values suggested when a name is close.
+import type { SchemaError, Validator } from '../lib/json-schema.ts';
+import { closestMatch } from '../util/did-you-mean.ts';
+import type { Diagnostic, Phase } from './diagnostic.ts';
+import type { YamlFile } from './yaml-file.ts';
+
+type Schema = Record<string, unknown>;
+
+export interface SchemaCheckOptions {
+  /** Pointer of the checked value inside the YAML document (for connector configs: /source/config). */
+  basePointer?: string;
+  phase?: Phase;
+  /** Root document the schema's local $refs resolve against. */
+  rootSchema: Schema;
+}
+
+export function checkSchema(validate: Validator, value: unknown, yaml: YamlFile, options: SchemaCheckOptions): Diagnostic[] {
+  if (validate(value)) return [];
+  const errors = simplify(validate.errors ?? []);
+  const base = options.basePointer ?? '';
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of errors) {
+    const diagnostic = toDiagnostic(error, yaml, base, options);
+    const key = `${diagnostic.path}|${diagnostic.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+/**
+ * ajv reports every failing branch of a oneOf. Keep what helps: for a "one of these keys" choice, one
+ * message; otherwise the errors of the branch that came closest (fewest errors), without the summary.
+ */
+function simplify(errors: readonly SchemaError[]): SchemaError[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  let result = [...errors];
+  for (const oneOf of oneOfs) {
+    const prefix = `${oneOf.schemaPath}/`;
+    const inside = result.filter((e) => e.schemaPath.startsWith(prefix));
+    const branches = (oneOf.schema as Schema[] | undefined) ?? [];
+    const keyChoice = branches.every((b) => Object.keys(b).length === 1 && Array.isArray(b.required) && b.required.length === 1);
+    if (keyChoice) {
+      result = result.filter((e) => !e.schemaPath.startsWith(prefix));
+      continue;
+    }
+    const byBranch = new Map<string, SchemaError[]>();
+    for (const e of inside) {
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    }
+    const best = [...byBranch.values()].sort((a, b) => a.length - b.length)[0] ?? [];
+    result = result.filter((e) => e === oneOf || !e.schemaPath.startsWith(prefix) || best.includes(e));
+    if (best.length > 0) result = result.filter((e) => e !== oneOf);
+  }
+  return result;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function resolveRef(ref: string, root: Schema): Schema | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = root;
+  for (const part of ref.slice(2).split('/')) node = (node as Schema | undefined)?.[part];
+  return node as Schema | undefined;
+}
+
+/** The property names a schema object allows, following allOf/$ref (for unevaluatedProperties). */
+function knownKeys(schema: Schema | undefined, root: Schema): string[] {
+  if (!schema) return [];
+  const keys = Object.keys((schema.properties as Schema | undefined) ?? {});
+  const ref = typeof schema.$ref === 'string' ? resolveRef(schema.$ref, root) : undefined;
+  const parts = [...((schema.allOf as Schema[] | undefined) ?? []), ...(ref ? [ref] : [])];
+  return [...new Set([...keys, ...parts.flatMap((p) => knownKeys(p, root))])];
+}
+
+function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options: SchemaCheckOptions): Diagnostic {
+  const phase = options.phase ?? 'schema';
+  const path = base + error.instancePath;
+  const make = (code: Diagnostic['code'], pointer: string, message: string, hint?: string, key = false): Diagnostic => ({
+    code,
+    phase,
+    file: yaml.file,
+    ...yaml.locate(pointer, { key }),
+    path: pointer,
+    message,
+    ...(hint ? { hint } : {}),
+  });
+  const params = error.params as Record<string, unknown>;
+  const parent = error.parentSchema as Schema | undefined;
+  switch (error.keyword) {
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const name = String(params.additionalProperty ?? params.unevaluatedProperty);
+      const known = knownKeys(parent, options.rootSchema).filter((k) => k !== '$schema');
+      const suggestion = closestMatch(name, known);
+      return make(
+        'MLC_SCHEMA_UNKNOWN_KEY',
+        `${path}/${name}`,
+        `unknown key '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+        known.length > 0 ? `allowed keys here: ${known.join(', ')}` : undefined,
+        true,
+      );
+    }
+    case 'required':
+      return make('MLC_SCHEMA_MISSING_KEY', path, `missing required key '${String(params.missingProperty)}'`);
+    case 'oneOf': {
+      const branches = (error.schema as Schema[] | undefined) ?? [];
+      const keys = branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
+      const passing = params.passingSchemas;
+      return make('MLC_SCHEMA_INVALID', path, passing ? `has both ${keys.map((k) => `'${k}'`).join(' and ')}; use exactly one` : `needs exactly one of ${keys.map((k) => `'${k}'`).join(' or ')}`);
+    }
+    case 'discriminator': {
+      const tag = String(params.tag);
+      if (params.error === 'tag') return make('MLC_SCHEMA_MISSING_KEY', path, `missing required key '${tag}'`);
+      const value = (error.data as Schema | undefined)?.[tag];
+      const allowed = ((parent?.oneOf as Schema[] | undefined) ?? [])
+        .map((b) => resolveRef(String(b.$ref), options.rootSchema))
+        .map((b) => ((b?.properties as Schema | undefined)?.[tag] as Schema | undefined)?.const)
+        .filter((v): v is string => typeof v === 'string');
+      const suggestion = typeof value === 'string' ? closestMatch(value, allowed) : undefined;
+      return make('MLC_SCHEMA_INVALID', `${path}/${tag}`, `unknown ${tag} ${JSON.stringify(value)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`, `allowed: ${allowed.join(', ')}`);
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => String(v));
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed) : undefined;
+      return make('MLC_SCHEMA_INVALID', path, `must be one of ${allowed.join(', ')}; got ${describeType(error.data)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
+    }
+    case 'const':
+      return make('MLC_SCHEMA_INVALID', path, `must be ${JSON.stringify(params.allowedValue)}; got ${describeType(error.data)}`);
+    case 'type':
+      return make('MLC_SCHEMA_INVALID', path, `must be ${String(params.type)}; got ${describeType(error.data)}`);
+    case 'pattern': {
+      const pattern = String(params.pattern);
+      if (pattern.includes('secret:')) {
+        return make('MLC_SCHEMA_INVALID', path, 'must be a ${secret:name} reference; secrets are never written inline', 'store the value with the secret store and refer to it by name');
+      }
+      const description = typeof parent?.description === 'string' ? parent.description : undefined;
+      return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} does not have the expected form (${pattern})`, description);
+    }
+    default:
+      return make('MLC_SCHEMA_INVALID', path, error.message ?? `fails ${error.keyword}`, typeof parent?.description === 'string' ? parent.description : undefined);
+  }
+}

@@ -1,0 +1,122 @@
+// A YAML file parsed once, with the means to turn a JSON path back into file:line:col.
+import { LineCounter, findNode, nodeRange, parseYamlDocument, yamlProblems, yamlToJs, type YamlDocument } from '../lib/yaml.ts';
+import { jsonPointer, parsePointer, type Diagnostic } from './diagnostic.ts';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface YamlFile {
+  file: string;
+  text: string;
+  value: unknown;
+  /** Position of the value at a JSON pointer (or of its nearest existing ancestor); `key` points at a map key instead. */
+  locate(pointer: string, options?: { key?: boolean }): Position;
+  /** Position of a character offset inside the string value at a pointer (for expression errors). */
+  locateInString(pointer: string, offset: number): Position;
+}
+
+export type YamlParse = { ok: true; yaml: YamlFile } | { ok: false; diagnostics: Diagnostic[] };
+
+const PROBLEM_CODES: Record<string, Diagnostic['code']> = { DUPLICATE_KEY: 'MLC_YAML_DUPLICATE_KEY' };
+
+const HINTS: Record<string, string> = {
+  TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
+  DUPLICATE_KEY: 'remove one of the two; the later one would silently win in many tools',
+  TAG_RESOLVE_FAILED: 'custom tags are not supported; write the value plainly',
+};
+
+export function parseYamlFile(file: string, text: string): YamlParse {
+  const { document, lineCounter } = parseYamlDocument(text);
+  const problems = yamlProblems(document);
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      diagnostics: problems.map((p) => ({
+        code: PROBLEM_CODES[p.code] ?? 'MLC_YAML_SYNTAX',
+        phase: 'parse',
+        file,
+        line: p.line,
+        col: p.col,
+        path: '',
+        message: p.message,
+        ...(HINTS[p.code] ? { hint: HINTS[p.code] } : {}),
+      })),
+    };
+  }
+  let value: unknown;
+  try {
+    value = yamlToJs(document);
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      const at = firstAliasPosition(text, lineCounter);
+      return {
+        ok: false,
+        diagnostics: [{ code: 'MLC_YAML_ALIAS_LIMIT', phase: 'parse', file, ...at, path: '', message: 'aliases expand to too many nodes (a resource-exhaustion pattern)', hint: 'write the values out, or use fewer nested aliases' }],
+      };
+    }
+    throw error;
+  }
+  return { ok: true, yaml: makeYamlFile(file, text, value, document, lineCounter) };
+}
+
+function firstAliasPosition(text: string, lineCounter: LineCounter): Position {
+  const offset = Math.max(0, text.search(/\*[A-Za-z0-9_-]/));
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, col: pos.col };
+}
+
+function makeYamlFile(file: string, text: string, value: unknown, document: YamlDocument, lineCounter: LineCounter): YamlFile {
+  const at = (offset: number): Position => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, col: pos.col };
+  };
+  return {
+    file,
+    text,
+    value,
+    locate(pointer, options = {}) {
+      const found = findNode(document, parsePointer(pointer));
+      const target = options.key && found.exact && found.keyNode ? found.keyNode : found.node;
+      const range = nodeRange(target);
+      return range ? at(range[0]) : { line: 1, col: 1 };
+    },
+    locateInString(pointer, offset) {
+      const found = findNode(document, parsePointer(pointer));
+      const range = nodeRange(found.node);
+      if (!range) return { line: 1, col: 1 };
+      return positionInScalarSource(text, range[0], range[1], offset, at);
+    },
+  };
+}
+
+/**
+ * Maps an offset in a scalar's value to a file position by walking the scalar's source text and
+ * skipping what YAML strips (quotes, the block header line, indentation). Escapes and folding are
+ * rare in expressions; positions inside them are approximate.
+ */
+function positionInScalarSource(text: string, start: number, end: number, offset: number, at: (o: number) => Position): Position {
+  const source = text.slice(start, end);
+  let index = 0;
+  if (source.startsWith('|') || source.startsWith('>')) {
+    const firstBreak = source.indexOf('\n');
+    index = firstBreak < 0 ? source.length : firstBreak + 1;
+    const indent = /^[ ]*/.exec(source.slice(index))?.[0].length ?? 0;
+    let remaining = offset;
+    while (index < source.length && remaining > 0) {
+      if (source[index] === '\n') {
+        index += 1 + indent;
+      } else {
+        index++;
+      }
+      remaining--;
+    }
+    if (source[index] === '\n') index += 1 + indent;
+    return at(start + Math.min(index, source.length));
+  }
+  if (source.startsWith('"') || source.startsWith("'")) index = 1;
+  return at(start + Math.min(index + offset, source.length));
+}
+
+export { jsonPointer };
