@@ -1,0 +1,31 @@
+// SetValue for each column, then Write, with BOI return codes turned into typed errors:
+// 1 ok, -1 ok with a warning (kept for the response), 0 refused (read sLastErrorMsg).
+import { AgentError } from '../../errors.ts';
+import type { BusObject } from './com.ts';
+import type { BoiSession } from './session.ts';
+
+/** [column, value, request field it came from] */
+export type ColumnValue = [string, string | number, string];
+
+export function writeValues(session: BoiSession, bus: BusObject, what: string, values: readonly ColumnValue[]): string[] {
+  const warnings: string[] = [];
+  for (const [column, value, field] of values) {
+    const rc = bus.nSetValue(column, value);
+    if (rc === 0) {
+      const error = session.fail(bus, `SetValue ${column} on ${what}`);
+      bus.nClear();
+      // A refused value is a property of the request, not of Sage's state: name the field.
+      if (error.code === 'sage_rejected') throw new AgentError('validation_failed', error.message, { field, rule: 'sage', sageMessage: error.details.sageMessage });
+      throw error;
+    }
+    if (rc === -1) warnings.push(bus.sLastErrorMsg);
+  }
+  const rc = bus.nWrite();
+  if (rc === 0) {
+    const error = session.fail(bus, `Write ${what}`);
+    bus.nClear();
+    throw error;
+  }
+  if (rc === -1) warnings.push(bus.sLastErrorMsg);
+  return warnings;
+}

@@ -1,0 +1,115 @@
+// The sim backend: the boi backend's driver over the fake COM object model and the simulated
+// database, so every HTTPS test of the sim also exercises the code that talks to real Sage 100.
+// Plus the "other side of the office": admin operations that act as another Sage user would.
+import { join } from 'node:path';
+import { normaliseSegmentValue, segmentNo } from '../../gl/account-format.ts';
+import { AgentError } from '../../errors.ts';
+import type { Backend } from '../backend.ts';
+import { createBoiBackend } from '../boi/backend.ts';
+import { SIM_PASSWORD, SIM_USER, SimDatabase, sageStamp, type SimFaults, type SimOptions } from './database.ts';
+import { fakeComRuntime, type CallLog } from './fake-com.ts';
+import { joinKey, OBJECTS, structureOf } from './tables.ts';
+
+export interface SimBackendOptions extends SimOptions {
+  maxSessions?: number;
+  lockRetryAfterSeconds?: number;
+}
+
+export interface SimAdmin {
+  /** Another user holds a record open; `seconds` null = the lock never clears. */
+  lock(target: SimTarget, seconds: number | null): void;
+  unlock(target: SimTarget): void;
+  /** A person edits a sub-account in Sub Account Maintenance, bypassing the agent. */
+  editSubAccount(company: string, segment: string, code: string, changes: { description?: string; status?: 'A' | 'I' | 'D' }): void;
+  setFaults(faults: Partial<SimFaults> & { licences?: number; dropSessions?: boolean }): void;
+  state(): { licencesTotal: number; licencesInUse: number; locks: number; faults: SimFaults; companies: Record<string, Record<string, number>> };
+}
+
+export interface SimTarget {
+  company: string;
+  table: 'GL_SubAccount' | 'GL_Account';
+  /** Sub-account: [segment, code]; account: [formatted account]. */
+  key: string[];
+}
+
+export interface SimBackend {
+  backend: Backend;
+  admin: SimAdmin;
+  db: SimDatabase;
+  calls: CallLog;
+}
+
+export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
+  const db = new SimDatabase({ ...options, dataDir: options.dataDir ? join(options.dataDir, 'sim') : undefined });
+  const calls: CallLog = [];
+  const backend = createBoiBackend({
+    kind: 'sim',
+    com: fakeComRuntime(db, calls),
+    homePath: 'C:\\Sage\\Sage 100 Standard\\MAS90\\Home',
+    user: options.user ?? SIM_USER,
+    password: options.password ?? SIM_PASSWORD,
+    companies: Object.values(db.companies).map((c) => ({ code: c.code, name: c.name })),
+    maxSessions: options.maxSessions ?? 2,
+    lockRetryAfterSeconds: options.lockRetryAfterSeconds ?? 2,
+  });
+  // Keep the call log from growing without bound in a long demo run.
+  const trim = setInterval(() => calls.splice(0, Math.max(0, calls.length - 1000)), 10_000);
+  trim.unref();
+  const close = backend.close;
+  backend.close = async () => {
+    clearInterval(trim);
+    await close();
+  };
+  return { backend, admin: simAdmin(db), db, calls };
+}
+
+function companyOf(db: SimDatabase, code: string) {
+  const company = db.companies[code.toUpperCase()];
+  if (!company) throw new AgentError('unknown_company', `company ${code} does not exist in the simulator`);
+  return company;
+}
+
+function tableKey(db: SimDatabase, target: SimTarget): string {
+  const company = companyOf(db, target.company);
+  if (target.table === 'GL_Account') return target.key[0] ?? '';
+  const spec = structureOf(company).segments.find((s) => segmentNo(s.number) === target.key[0]);
+  const code = spec ? normaliseSegmentValue(spec, target.key[1] ?? '') : undefined;
+  return joinKey(OBJECTS.GL_SubAccount_bus!, { SegmentNo: target.key[0] ?? '', SubAccountCode: code && 'value' in code ? code.value : (target.key[1] ?? '') });
+}
+
+function simAdmin(db: SimDatabase): SimAdmin {
+  return {
+    lock: (target, seconds) => db.lockRecord(target.company.toUpperCase(), target.table, tableKey(db, target), seconds),
+    unlock: (target) => db.unlockRecord(target.company.toUpperCase(), target.table, tableKey(db, target)),
+    editSubAccount(companyCode, segment, code, changes) {
+      const key = tableKey(db, { company: companyCode, table: 'GL_SubAccount', key: [segment, code] });
+      const row = companyOf(db, companyCode).tables.GL_SubAccount[key];
+      if (!row) throw new AgentError('not_found', `sub-account ${segment}/${code} does not exist`);
+      const { date, time } = sageStamp();
+      if (changes.description !== undefined) row.SubAccountDesc = changes.description.slice(0, 40);
+      if (changes.status !== undefined) row.Status = changes.status;
+      Object.assign(row, { DateUpdated: date, TimeUpdated: time, UserUpdatedKey: '0000000007' });
+      db.save();
+    },
+    setFaults(faults) {
+      if (faults.comFailures !== undefined) db.faults.comFailures = faults.comFailures;
+      if (faults.deniedTasks !== undefined) db.faults.deniedTasks = faults.deniedTasks;
+      if (faults.latencyMs !== undefined) db.faults.latencyMs = faults.latencyMs;
+      if (faults.licences !== undefined) db.licencesTotal = faults.licences;
+      if (faults.dropSessions) {
+        // pvxcom.exe restarted: every open session is dead and its licence is returned.
+        db.generation++;
+        db.licencesInUse = 0;
+      }
+    },
+    state: () => ({
+      licencesTotal: db.licencesTotal,
+      licencesInUse: db.licencesInUse,
+      locks: db.lockCount(),
+      faults: { ...db.faults },
+      companies: Object.fromEntries(
+        Object.values(db.companies).map((c) => [c.code, Object.fromEntries(Object.entries(c.tables).map(([name, rows]) => [name, Object.keys(rows).length]))]),
+      ),
+    }),
+  };
+}

@@ -1,0 +1,135 @@
+// The simulated Sage 100 data files plus the "rest of the office": other users' record locks,
+// the licence count and injected failures. Table data is persisted (atomic write + fsync); locks,
+// licences and faults are runtime state, as they are in a real Sage system.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { seedKbs } from './seed.ts';
+import type { CompanyData } from './tables.ts';
+
+export interface SimFaults {
+  /** The next N COM calls throw, as a crashed pvxcom.exe does. */
+  comFailures: number;
+  /** `_ui` tasks the integration user has no role rights on. */
+  deniedTasks: string[];
+  /** Added to every business-object call, to imitate a slow server. */
+  latencyMs: number;
+}
+
+export interface SimOptions {
+  /** Directory for the persisted tables; omitted = in memory only. */
+  dataDir?: string;
+  /** Sage user licences available to the agent's sessions. */
+  licences?: number;
+  /** The sLastErrorMsg of a locked record. Configurable because the real text is unverified (sage100.md §2.4). */
+  lockMessage?: string;
+  licenceMessage?: string;
+  securityMessage?: string;
+  user?: string;
+  password?: string;
+}
+
+interface RecordLock {
+  holder: string;
+  /** Epoch ms; Infinity for a lock that never clears. */
+  until: number;
+}
+
+export const SIM_USER = 'MLCONNECT';
+export const SIM_PASSWORD = 'sim-password';
+
+export class SimDatabase {
+  readonly companies: Record<string, CompanyData>;
+  readonly faults: SimFaults = { comFailures: 0, deniedTasks: [], latencyMs: 0 };
+  readonly messages: { lock: string; licence: string; security: string };
+  readonly user: string;
+  readonly password: string;
+  licencesTotal: number;
+  licencesInUse = 0;
+  /** Bumped to invalidate every open session (a pvxcom.exe restart). */
+  generation = 0;
+  private readonly locks = new Map<string, RecordLock>();
+  private readonly file: string | undefined;
+
+  constructor(options: SimOptions = {}) {
+    this.file = options.dataDir ? join(options.dataDir, 'sage100-sim.json') : undefined;
+    this.licencesTotal = options.licences ?? 5;
+    this.user = options.user ?? SIM_USER;
+    this.password = options.password ?? SIM_PASSWORD;
+    this.messages = {
+      lock: options.lockMessage ?? 'Record is in use by another user (JSMITH on WKSTN07).',
+      licence: options.licenceMessage ?? 'No user licenses are available. Try again later.',
+      security: options.securityMessage ?? 'You do not have security rights to this task.',
+    };
+    const stored = this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { companies: Record<string, CompanyData> }) : undefined;
+    this.companies = stored?.companies ?? { KBS: seedKbs() };
+    if (!stored) this.save();
+  }
+
+  /** Writes the tables durably: temp file, fsync, rename (a crash leaves the old or the new file, never half). */
+  save(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.tmp`;
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, JSON.stringify({ companies: this.companies }));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, this.file);
+  }
+
+  lockKey(company: string, table: string, key: string): string {
+    return `${company}|${table}|${key}`;
+  }
+
+  /** Another user opens the record in a maintenance screen; `seconds` null = never lets go. */
+  lockRecord(company: string, table: string, key: string, seconds: number | null, holder = 'JSMITH'): void {
+    this.locks.set(this.lockKey(company, table, key), { holder, until: seconds === null ? Infinity : Date.now() + seconds * 1000 });
+  }
+
+  unlockRecord(company: string, table: string, key: string): void {
+    this.locks.delete(this.lockKey(company, table, key));
+  }
+
+  isLocked(company: string, table: string, key: string): boolean {
+    const lock = this.locks.get(this.lockKey(company, table, key));
+    if (!lock) return false;
+    if (lock.until <= Date.now()) {
+      this.locks.delete(this.lockKey(company, table, key));
+      return false;
+    }
+    return true;
+  }
+
+  lockCount(): number {
+    return [...this.locks.values()].filter((l) => l.until > Date.now()).length;
+  }
+
+  /** Throws like a dead COM server when a failure is injected; every COM entry point calls it. */
+  comCall(sessionGeneration: number): void {
+    if (this.faults.comFailures > 0) {
+      this.faults.comFailures--;
+      throw new ComFailure('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
+    }
+    if (sessionGeneration !== this.generation) throw new ComFailure('The object invoked has disconnected from its clients. (Exception from HRESULT: 0x80010108)');
+    if (this.faults.latencyMs > 0) {
+      const until = Date.now() + this.faults.latencyMs;
+      // A synchronous wait on purpose: a real COM call blocks the calling thread the same way.
+      while (Date.now() < until);
+    }
+  }
+}
+
+/** What a COM call throws when the out-of-process server is gone (the HRESULT path, not a return code). */
+export class ComFailure extends Error {
+  override readonly name = 'ComFailure';
+}
+
+/** `YYYYMMDD` and Sage's decimal-hours time (sage100.md §2.7). */
+export function sageStamp(now = new Date()): { date: string; time: string } {
+  const date = `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
+  const hours = now.getHours() + now.getMinutes() / 60 + now.getSeconds() / 3600;
+  return { date, time: hours.toFixed(5) };
+}
