@@ -3,8 +3,15 @@
 import type { Command } from '../runtime/cli/command.ts';
 import { dispatch } from '../runtime/cli/dispatch.ts';
 import { processIo } from '../runtime/cli/process-io.ts';
+import { validateCommand } from '../runtime/cli/validate-command.ts';
+import { createRegistry } from '../runtime/connectors/registry.ts';
+import { connectorDefinitions } from '../connectors/index.ts';
 
-export const commands: readonly Command[] = [];
+export const registry = createRegistry(connectorDefinitions);
+
+export const commands: readonly Command[] = [
+  validateCommand(registry),
+];
 
 export async function main(args: string[]): Promise<number> {
   return dispatch('ml-connector', commands, args, processIo());

@@ -23,6 +23,9 @@ export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv20
   const ajv = new Ajv2020({
     allErrors: options.allErrors ?? false,
     strict: options.lenient ? false : true,
+    // Composed schemas (oneOf of `required` alternatives, discriminated unions) name properties that
+    // are defined beside them rather than inside; that is correct JSON Schema, not a typo.
+    strictRequired: false,
     $data: false,
     allowUnionTypes: true,
     discriminator: true,

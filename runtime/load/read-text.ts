@@ -7,7 +7,7 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 export type ReadResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
 
 function fileDiagnostic(file: string, phase: Phase, code: Diagnostic['code'], message: string, hint?: string): ReadResult {
-  return { ok: false, diagnostic: { code, phase, file, line: 0, col: 0, path: '', message, ...(hint ? { hint } : {}) } };
+  return { ok: false, diagnostic: { code, phase, file, line: 1, col: 1, path: '', message, ...(hint ? { hint } : {}) } };
 }
 
 /** Reads a UTF-8 text file, refusing oversized, binary and mis-encoded files before parsing anything. */

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
+import { plainSecretLookup } from '../secrets/plain-lookup.ts';
+import { isCheckedFile, validateFiles } from '../validate/validate-files.ts';
+import { EXIT, UsageError, type Command } from './command.ts';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from './report.ts';
+import { collectFiles } from './walk.ts';
+import { parseCommandArgs } from './args.ts';
+
+const USAGE = `Usage: ml-connector validate [paths...] [options]
+
+Checks pipelines, mapping tables and JSONata files in named phases (parse, schema, references,
+expressions, mappings, environment) and reports every problem with file:line:col.
+Directories are walked for *.yaml, *.yml and *.jsonata (default: pipelines/ if it exists, else .).
+
+Options:
+  --format text|json|github   output for people, programs, or GitHub Actions annotations (default text)
+  --offline                   skip the environment phase (env vars and secrets need not exist here)
+  --secrets-dir DIR           where secrets are files named after them (default $ML_CONNECTOR_SECRETS_DIR)
+
+Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
+`;
+
+export function validateCommand(registry: ConnectorRegistry): Command {
+  return {
+    name: 'validate',
+    summary: 'check pipelines, mapping tables and JSONata files (for CI)',
+    usage: USAGE,
+    async run(args, io) {
+      const { values, positionals } = parseCommandArgs(args, {
+        format: { type: 'string', default: 'text' },
+        offline: { type: 'boolean', default: false },
+        'secrets-dir': { type: 'string' },
+      });
+      const format = String(values.format) as ReportFormat;
+      if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got '${format}'`);
+      const defaults = existsSync(resolve(io.cwd, 'pipelines')) ? ['pipelines'] : ['.'];
+      const paths = (positionals.length > 0 ? positionals : defaults).map((p) => resolve(io.cwd, p));
+      const { files, missing } = await collectFiles(paths, isCheckedFile);
+      if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+      if (files.length === 0) throw new UsageError(`no .yaml, .yml or .jsonata files under ${paths.join(', ')}`);
+      const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
+      const reports = await validateFiles(files, {
+        registry,
+        cwd: io.cwd,
+        env: io.env,
+        secrets: plainSecretLookup(io.env, secretsDir ? resolve(io.cwd, secretsDir) : undefined),
+        offline: values.offline === true,
+      });
+      io.stdout(renderReport(reports, format));
+      return reports.some((r) => r.diagnostics.length > 0) ? EXIT.invalid : EXIT.ok;
+    },
+  };
+}
+

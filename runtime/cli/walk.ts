@@ -1,0 +1,30 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+
+/** Every file below the given paths whose name passes `accept`; named files are kept whatever their name. */
+export async function collectFiles(paths: readonly string[], accept: (name: string) => boolean): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const visit = async (path: string, named: boolean): Promise<void> => {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      missing.push(path);
+      return;
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        if (entry.isDirectory() && (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.'))) continue;
+        if (entry.isDirectory() || accept(entry.name)) await visit(join(path, entry.name), false);
+      }
+    } else if (named || accept(path)) {
+      files.push(path);
+    }
+  };
+  for (const path of paths) await visit(path, true);
+  return { files: [...new Set(files)], missing };
+}

@@ -1,0 +1,53 @@
+// `${env:NAME}` and `${secret:name}` references inside string values.
+import { closestMatch } from '../util/did-you-mean.ts';
+import { jsonPointer } from './diagnostic.ts';
+
+export type ReferenceKind = 'env' | 'secret';
+
+export interface Reference {
+  kind: ReferenceKind;
+  name: string;
+  pointer: string;
+}
+
+export interface MalformedReference {
+  text: string;
+  pointer: string;
+  suggestion?: string;
+}
+
+const REFERENCE = /\$\{([A-Za-z]+):([^}]*)\}/g;
+const KINDS: readonly ReferenceKind[] = ['env', 'secret'];
+
+/** Every reference in a value, with where it sits; `${word:…}` with an unknown word is reported as malformed. */
+export function findReferences(value: unknown, path: (string | number)[] = []): { references: Reference[]; malformed: MalformedReference[] } {
+  const references: Reference[] = [];
+  const malformed: MalformedReference[] = [];
+  const visit = (node: unknown, at: (string | number)[]): void => {
+    if (typeof node === 'string') {
+      for (const match of node.matchAll(REFERENCE)) {
+        const kind = match[1] ?? '';
+        const name = match[2] ?? '';
+        if ((KINDS as readonly string[]).includes(kind) && name.length > 0) {
+          references.push({ kind: kind as ReferenceKind, name, pointer: jsonPointer(at) });
+        } else {
+          const suggestion = closestMatch(kind, KINDS);
+          malformed.push({ text: match[0], pointer: jsonPointer(at), ...(suggestion ? { suggestion: `\${${suggestion}:${name}}` } : {}) });
+        }
+      }
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => visit(item, [...at, i]));
+    } else if (node && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) visit(item, [...at, key]);
+    }
+  };
+  visit(value, path);
+  return { references, malformed };
+}
+
+/** Where secrets come from. The engine's encrypted store implements this; `validate` only asks whether a name exists. */
+export interface SecretLookup {
+  has(name: string): Promise<boolean>;
+  /** Where it looked, for the hint of a missing-secret message. */
+  describe(): string;
+}
