@@ -3,6 +3,7 @@
 import type { Command } from '../runtime/cli/command.ts';
 import { dispatch } from '../runtime/cli/dispatch.ts';
 import { processIo } from '../runtime/cli/process-io.ts';
+import { testCommand } from '../runtime/cli/test-command.ts';
 import { validateCommand } from '../runtime/cli/validate-command.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
@@ -11,6 +12,7 @@ export const registry = createRegistry(connectorDefinitions);
 
 export const commands: readonly Command[] = [
   validateCommand(registry),
+  testCommand(),
 ];
 
 export async function main(args: string[]): Promise<number> {

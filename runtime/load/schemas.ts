@@ -10,6 +10,7 @@ function loadSchema(name: string): Schema {
 
 export const pipelineSchema = loadSchema('pipeline.schema.json');
 export const mappingSchema = loadSchema('mapping.schema.json');
+export const casesSchema = loadSchema('cases.schema.json');
 
 let compiler: SchemaCompiler | undefined;
 const compiled = new WeakMap<object, Validator>();

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { exampleFixture, type Fixture } from '../support/fixture.ts';
+
+describe('ml-connector test', () => {
+  let fixture: Fixture;
+  beforeEach(() => {
+    fixture = exampleFixture();
+  });
+  afterEach(() => fixture.remove());
+
+  it('passes on the shipped cases and prints a closing count', async () => {
+    const run = await runCli(['test'], { cwd: fixture.dir });
+    expect(run.stdout).toMatch(/cases: \d+ passed, 0 failed/);
+    expect(run.code).toBe(0);
+  });
+
+  it('prints a diff for a failing mapping case and exits 1', async () => {
+    fixture.edit('mappings/departments.yaml', 'from: Yard, to: "110"', 'from: Yard, to: "111"');
+    const run = await runCli(['test', 'mappings'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL mappings/departments.cases.yaml');
+    expect(run.stdout).toContain('✗ Yard books to 110 (mappings/departments.cases.yaml:4)');
+    expect(run.stdout).toMatch(/- "110"\n\s+\+ "111"/);
+  });
+
+  it('prints a diff for a failing JSONata case', async () => {
+    fixture.edit('mappings/headcount.jsonata', '"headcount": $count', '"heads": $count');
+    const run = await runCli(['test', 'mappings/headcount.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/-\s+"headcount": 2,?\n\s+\+\s+"heads": 2/);
+  });
+
+  it('reports the mapping rows no case exercised', async () => {
+    fixture.edit('mappings/departments.cases.yaml', /  - \{ name: Purchasing.*\n/, '');
+    const run = await runCli(['test', 'mappings/departments.cases.yaml'], { cwd: fixture.dir });
+    expect(run.stdout).toMatch(/rows no case exercised: Purchasing \(line \d+\)/);
+    expect(run.code).toBe(0);
+  });
+
+  it('reports an invalid cases file with its position', async () => {
+    fixture.edit('mappings/locations.cases.yaml', '{ name: York, input: york, expected: YRK }', '{ name: York, input: york, expect: YRK }');
+    const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/mappings\/locations\.cases\.yaml:5:\d+: error MLC_CASES_INVALID: unknown key 'expect' \(did you mean 'expected'\?\)/);
+  });
+
+  it('asks for a subject when two files could be the one under test', async () => {
+    fixture.write('mappings/locations.jsonata', 'location');
+    const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("locations.yaml and locations.jsonata both exist; say which one with 'subject:'");
+  });
+
+  it('stops a runaway expression instead of hanging', async () => {
+    fixture.write('mappings/loop.jsonata', '($f := function($n){ $f($n + 1) }; $f(1))');
+    fixture.write('mappings/loop.cases.yaml', 'cases:\n  - { name: never ends, input: {}, expected: 1 }\n');
+    const run = await runCli(['test', 'mappings/loop.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/evaluation failed: expression (ran longer than|nested deeper than)/);
+  });
+});
