@@ -7,12 +7,14 @@ import { testCommand } from '../runtime/cli/test-command.ts';
 import { validateCommand } from '../runtime/cli/validate-command.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
+import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
 export const commands: readonly Command[] = [
   validateCommand(registry),
   testCommand(),
+  bamboohrSandboxCommand,
 ];
 
 export async function main(args: string[]): Promise<number> {

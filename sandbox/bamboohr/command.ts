@@ -1,0 +1,120 @@
+// `ml-connector sandbox bamboohr`: starts the sandbox, prints one JSON line with its addresses and
+// the seeded company's credentials, and runs until SIGINT/SIGTERM.
+import { EXIT, UsageError, type Command } from '../../runtime/cli/command.ts';
+import { parseCommandArgs } from '../../runtime/cli/args.ts';
+import { untilAborted } from '../../runtime/cli/process-io.ts';
+import { createLogger } from '../../runtime/lib/log.ts';
+import { startBambooSandbox } from './server.ts';
+import type { RuntimeSettings, ThrottleWindow } from './options.ts';
+import type { CompanySpec } from './model.ts';
+import { DEFAULT_COMPANY } from './seed.ts';
+import type { RetryAfterFormat } from './time.ts';
+
+const USAGE = `Usage: ml-connector sandbox bamboohr [--port N] [--host ADDR] [--data FILE] [--employees N]
+                                    [--company DOMAIN[:EMPLOYEES]]... [--admin-token T] [fault options]
+
+Starts a local stand-in for BambooHR's API and prints one JSON line: base URLs, the API key and the
+OAuth client id/secret/redirect URI of the seeded company "keystone". Runs until interrupted.
+
+  --port N                    port on 127.0.0.1 (default 0: any free port)
+  --data FILE                 load state from FILE if it exists; save every change to it
+  --employees N               size of the default company (default 200)
+  --company DOMAIN[:N]        serve another company too (repeatable)
+  --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/*
+Faults and variants (all switchable later through PATCH /_sandbox/faults):
+  --latency-ms N              added to every API answer
+  --error-rate P              seeded share (0..1) of API requests answered 500/502
+  --throttle STATUS:SECONDS[:FORMAT]
+                              throttle window from start; STATUS 429|503, FORMAT seconds|imf-fixdate|rfc850|asctime
+  --slow-body-ms N            spread each API response body over N ms
+  --token-ttl-seconds N       access-token lifetime (default 3600)
+  --no-refresh-rotation       refresh returns the same refresh token and it stays valid
+  --webhook-drop-rate P | --webhook-duplicate-rate P | --webhook-delay-ms N
+  --webhook-time-scale F      multiplies the 5/10/20/40/80-minute retry schedule (default 0.001)
+  --webhook-value-style flat|value
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  employees: { type: 'string' },
+  company: { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'error-rate': { type: 'string' },
+  throttle: { type: 'string' },
+  'slow-body-ms': { type: 'string' },
+  'token-ttl-seconds': { type: 'string' },
+  'no-refresh-rotation': { type: 'boolean' },
+  'webhook-drop-rate': { type: 'string' },
+  'webhook-duplicate-rate': { type: 'string' },
+  'webhook-delay-ms': { type: 'string' },
+  'webhook-time-scale': { type: 'string' },
+  'webhook-value-style': { type: 'string' },
+} as const;
+
+function num(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a number between 0 and ${max}, got '${value}'`);
+  return n;
+}
+
+function throttleArg(value: string | undefined): ThrottleWindow | null {
+  if (value === undefined) return null;
+  const [status, seconds, format = 'seconds'] = value.split(':');
+  const s = Number(seconds);
+  if ((status !== '429' && status !== '503') || !(s > 0) || !['seconds', 'imf-fixdate', 'rfc850', 'asctime'].includes(format)) {
+    throw new UsageError(`--throttle must look like 429:30 or 503:10:imf-fixdate, got '${value}'`);
+  }
+  return { status: Number(status) as 429 | 503, untilMs: Date.now() + s * 1000, retryAfterFormat: format as RetryAfterFormat };
+}
+
+export const bamboohrSandboxCommand: Command = {
+  name: 'sandbox bamboohr',
+  summary: 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const port = num('port', values.port, 65535);
+    const companies: CompanySpec[] = [{ ...DEFAULT_COMPANY, employees: num('employees', values.employees, 1_000_000) ?? DEFAULT_COMPANY.employees }];
+    for (const spec of values.company ?? []) {
+      const [domain = '', size] = spec.split(':');
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(domain)) throw new UsageError(`--company must be a lower-case subdomain, got '${spec}'`);
+      companies.push({ domain, ...(size ? { employees: num('company', size, 1_000_000)! } : {}) });
+    }
+    const style = values['webhook-value-style'];
+    if (style !== undefined && style !== 'flat' && style !== 'value') throw new UsageError(`--webhook-value-style must be flat or value`);
+    const settings: Partial<RuntimeSettings> = {};
+    const set = <K extends keyof RuntimeSettings>(key: K, value: RuntimeSettings[K] | undefined): void => {
+      if (value !== undefined) settings[key] = value;
+    };
+    set('latencyMs', num('latency-ms', values['latency-ms']));
+    set('errorRate', num('error-rate', values['error-rate'], 1));
+    set('slowBodyMs', num('slow-body-ms', values['slow-body-ms']));
+    set('tokenTtlSeconds', num('token-ttl-seconds', values['token-ttl-seconds']));
+    set('webhookDropRate', num('webhook-drop-rate', values['webhook-drop-rate'], 1));
+    set('webhookDuplicateRate', num('webhook-duplicate-rate', values['webhook-duplicate-rate'], 1));
+    set('webhookDelayMs', num('webhook-delay-ms', values['webhook-delay-ms']));
+    set('webhookTimeScale', num('webhook-time-scale', values['webhook-time-scale']));
+    set('webhookValueStyle', style);
+    if (values['no-refresh-rotation']) settings.refreshRotation = false;
+    const throttle = throttleArg(values.throttle);
+    if (throttle) settings.throttle = throttle;
+    const sandbox = await startBambooSandbox({
+      ...(port !== undefined ? { port } : {}),
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.data ? { dataFile: values.data } : {}),
+      ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
+      companies,
+      settings,
+      logger: createLogger({ name: 'bamboohr-sandbox' }),
+    });
+    io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);
+    await untilAborted(io.stopSignal);
+    await sandbox.close();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,92 @@
+// Every option of the sandbox, its defaults, and the subset that can be switched at run time
+// (faults and behaviour variants the fact sheet marks as uncertain).
+import type { Logger } from '../../runtime/lib/log.ts';
+import type { TlsTrust } from '../../runtime/lib/http-client.ts';
+import type { CompanySpec } from './model.ts';
+import type { Clock, RetryAfterFormat } from './time.ts';
+
+export interface ThrottleWindow {
+  /** 503 is BambooHR's answer until 2026-09-16; 429 after. */
+  status: 429 | 503;
+  /** Epoch ms at which the window ends. */
+  untilMs: number;
+  retryAfterFormat: RetryAfterFormat;
+}
+
+/** Switchable at start (options / flags) and at run time (`PUT /_sandbox/faults`). */
+export interface RuntimeSettings {
+  /** Added before every API answer. */
+  latencyMs: number;
+  /** Probability (seeded) that an API request is answered with one of errorStatuses. */
+  errorRate: number;
+  errorStatuses: number[];
+  throttle: ThrottleWindow | null;
+  /** Spread the response body over this many ms (chunked), to exercise client body timeouts. */
+  slowBodyMs: number;
+  tokenTtlSeconds: number;
+  /** Refresh returns a new refresh token and invalidates the old one (reuse of the old one revokes the family). */
+  refreshRotation: boolean;
+  /** Every token request fails with invalid_grant. */
+  forceInvalidGrant: boolean;
+  webhookDropRate: number;
+  webhookDuplicateRate: number;
+  webhookDelayMs: number;
+  /** Legacy field-based payloads: `"First Name":"Ann"` (flat) or `"First Name":{"value":"Ann"}`. */
+  webhookValueStyle: 'flat' | 'value';
+  /** Multiplies BambooHR's retry schedule (5, 10, 20, 40, 80 minutes). */
+  webhookTimeScale: number;
+  /** Get Employee with an unknown field name: 400 (reject) or leave it out (ignore). */
+  unknownFields: 'reject' | 'ignore';
+  /** Custom-report / dataset values with no value: "" (what the OpenAPI types allow) or null. */
+  reportEmptyValue: 'empty-string' | 'null';
+  /** Header(s) carrying error details; BambooHR's sources disagree on the name. */
+  errorHeaders: string[];
+}
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** Companies to seed; defaults to the single company `keystone`. */
+  companies?: CompanySpec[];
+  /** Size of the default company when `companies` is not given. */
+  employees?: number;
+  /** JSON file the state is loaded from (if it exists) and saved to after each change. */
+  dataFile?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** When set, /_sandbox/* requires header `X-Sandbox-Admin-Token: <token>`. */
+  adminToken?: string;
+  maxBodyBytes?: number;
+  oauthRedirectUris?: string[];
+  /** Seed of the PRNG behind random faults. */
+  faultSeed?: string;
+  webhookTimeoutMs?: number;
+  /** Trust for https webhook targets (e.g. the runtime's self-signed certificate). */
+  webhookTrust?: TlsTrust;
+  /** Capacity of the request log ring. */
+  requestLogSize?: number;
+  settings?: Partial<RuntimeSettings>;
+}
+
+export const DEFAULT_SETTINGS: RuntimeSettings = {
+  latencyMs: 0,
+  errorRate: 0,
+  errorStatuses: [500, 502],
+  throttle: null,
+  slowBodyMs: 0,
+  tokenTtlSeconds: 3600,
+  refreshRotation: true,
+  forceInvalidGrant: false,
+  webhookDropRate: 0,
+  webhookDuplicateRate: 0,
+  webhookDelayMs: 0,
+  webhookValueStyle: 'flat',
+  webhookTimeScale: 0.001,
+  unknownFields: 'reject',
+  reportEmptyValue: 'empty-string',
+  errorHeaders: ['X-BambooHR-Error-Message'],
+};
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

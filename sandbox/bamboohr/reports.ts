@@ -1,0 +1,225 @@
+// Bulk reads: the (deprecated, ubiquitous) custom report and the datasets API. Both read every
+// employee, active or not, in one pass, so a full read is one request (report) or a few pages.
+import type { Company, Employee } from './model.ts';
+import type { HandlerContext } from './context.ts';
+import { contentTypeOf, errorReply, parseJsonObject, problemReply, type Reply, type SandboxRequest } from './http.ts';
+import { findField, readField, type FieldDef, type ReadContext } from './fields.ts';
+import { MAX_FIELDS } from './employees.ts';
+import { parseFilter, FilterError, type Row } from './dataset-filter.ts';
+import { el } from './xml.ts';
+
+function emptyValue(ctx: HandlerContext): string | null {
+  return ctx.settings.reportEmptyValue === 'null' ? null : '';
+}
+
+function textOf(value: string | boolean | null | undefined, empty: string | null): string | null {
+  if (value === null || value === undefined) return empty;
+  return typeof value === 'boolean' ? String(value) : value;
+}
+
+const REPORT_ACCEPT: Record<string, string> = { 'application/json': 'json', 'text/xml': 'xml', 'text/csv': 'csv', 'application/pdf': 'pdf', 'application/vnd.ms-excel': 'xls' };
+
+function csvCell(v: string | null): string {
+  const s = v ?? '';
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function customReport(ctx: HandlerContext, company: Company, req: SandboxRequest): Reply {
+  const format = req.query.get('format')?.toLowerCase() ?? REPORT_ACCEPT[String(req.headers.accept ?? '')];
+  if (!format || !['json', 'xml', 'csv', 'xls', 'pdf'].includes(format)) return errorReply(ctx.settings, 404, 'Report format not found');
+  if (format === 'xls' || format === 'pdf') return errorReply(ctx.settings, 404, `The sandbox does not render ${format} reports`);
+  // Anything but exactly application/json is taken for XML; the sandbox does not parse XML report definitions.
+  if (contentTypeOf(req) !== 'application/json') return errorReply(ctx.settings, 400, 'Malformed XML');
+  const body = parseJsonObject(req.body);
+  if (!body || !Array.isArray(body.fields)) return errorReply(ctx.settings, 400, 'Malformed JSON');
+  if (body.fields.length > MAX_FIELDS) return errorReply(ctx.settings, 400, `Too many fields requested (maximum ${MAX_FIELDS})`);
+  // Unknown and restricted fields are dropped silently, as documented.
+  const fields: { key: string; def: FieldDef }[] = [];
+  for (const raw of body.fields) {
+    const key = String(raw);
+    const def = findField(key);
+    if (def && !def.restricted && !fields.some((f) => f.key === key)) fields.push({ key, def });
+  }
+  const filters = (body.filters ?? {}) as { lastChanged?: { value?: unknown; includeNull?: unknown }; employeeIds?: unknown };
+  const sinceText = filters.lastChanged?.value;
+  const since = typeof sinceText === 'string' ? Date.parse(sinceText) : undefined;
+  if (since !== undefined && Number.isNaN(since)) return errorReply(ctx.settings, 400, 'Invalid lastChanged filter');
+  const ids = Array.isArray(filters.employeeIds) ? new Set(filters.employeeIds.map(String)) : undefined;
+  const rc: ReadContext = { company, day: ctx.state.today(), onlyCurrent: (req.query.get('onlyCurrent') ?? 'true') !== 'false' };
+  const empty = emptyValue(ctx);
+  const employees: Record<string, string | null>[] = [];
+  for (const e of Object.values(company.employees)) {
+    if (e.deleted) continue;
+    if (ids && !ids.has(String(e.id))) continue;
+    if (since !== undefined && Date.parse(e.lastChanged) <= since) continue;
+    const row: Record<string, string | null> = { id: String(e.id) };
+    for (const f of fields) row[f.key] = textOf(readField(rc, e, f.def), empty);
+    employees.push(row);
+  }
+  const title = typeof body.title === 'string' ? body.title : 'Report';
+  const fieldMeta = fields.map((f) => ({ id: f.key, type: f.def.type, name: f.def.name }));
+  if (format === 'csv') {
+    const lines = [['id', ...fields.map((f) => f.def.name)].map(csvCell).join(',')];
+    for (const row of employees) lines.push([row.id ?? '', ...fields.map((f) => row[f.key] ?? null)].map(csvCell).join(','));
+    return { status: 200, text: `${lines.join('\n')}\n`, contentType: 'text/csv; charset=utf-8' };
+  }
+  const reply: Reply = {
+    status: 200,
+    json: { title, fields: fieldMeta, employees },
+    xml: () =>
+      el(
+        'report',
+        {},
+        el('title', {}, title),
+        el('fields', {}, ...fieldMeta.map((f) => el('field', { id: f.id, type: f.type }, f.name))),
+        el('employees', {}, ...employees.map((row) => el('employee', { id: row.id }, ...fields.map((f) => el('field', { id: f.key }, row[f.key] ?? ''))))),
+      ),
+  };
+  // `format` decides, not Accept.
+  return format === 'json' ? { ...reply, alwaysJson: true } : { ...reply, json: undefined };
+}
+
+// ---- datasets ---------------------------------------------------------------------------------
+
+interface DatasetField {
+  name: string;
+  label: string;
+  parentName: string;
+  alias: string;
+}
+
+// Qualified names as BambooHR's reference page shows them; the plain aliases (department…) used in
+// the OpenAPI example are accepted too, since the sources disagree.
+const EMPLOYEE_DATASET: DatasetField[] = [
+  { name: 'eeid', label: 'Employee ID', parentName: 'Personal', alias: 'id' },
+  { name: 'employeeNumber', label: 'Employee #', parentName: 'Personal', alias: 'employeeNumber' },
+  { name: 'firstName', label: 'First Name', parentName: 'Personal', alias: 'firstName' },
+  { name: 'lastName', label: 'Last Name', parentName: 'Personal', alias: 'lastName' },
+  { name: 'preferredName', label: 'Preferred Name', parentName: 'Personal', alias: 'preferredName' },
+  { name: 'status', label: 'Status', parentName: 'Personal', alias: 'status' },
+  { name: 'employmentStatus', label: 'Employment Status', parentName: 'Job', alias: 'employmentHistoryStatus' },
+  { name: 'hireDate', label: 'Hire Date', parentName: 'Job', alias: 'hireDate' },
+  { name: 'originalHireDate', label: 'Original Hire Date', parentName: 'Job', alias: 'originalHireDate' },
+  { name: 'terminationDate', label: 'Termination Date', parentName: 'Job', alias: 'terminationDate' },
+  { name: 'jobInformationDepartment', label: 'Job Information: Department', parentName: 'Job', alias: 'department' },
+  { name: 'jobInformationDivision', label: 'Job Information: Division', parentName: 'Job', alias: 'division' },
+  { name: 'jobInformationLocation', label: 'Job Information: Location', parentName: 'Job', alias: 'location' },
+  { name: 'jobInformationJobTitle', label: 'Job Information: Job Title', parentName: 'Job', alias: 'jobTitle' },
+  { name: 'jobInformationReportsTo', label: 'Job Information: Reports To', parentName: 'Job', alias: 'supervisor' },
+  { name: 'supervisorEId', label: 'Supervisor EID', parentName: 'Job', alias: 'supervisorEId' },
+  { name: 'workEmail', label: 'Work Email', parentName: 'Contact', alias: 'workEmail' },
+  { name: 'lastChanged', label: 'Last Changed', parentName: 'Personal', alias: 'lastChanged' },
+];
+const SYNONYMS: Record<string, string> = { department: 'jobInformationDepartment', division: 'jobInformationDivision', location: 'jobInformationLocation', jobTitle: 'jobInformationJobTitle', id: 'eeid' };
+
+function datasetField(name: string): DatasetField | undefined {
+  const real = SYNONYMS[name] ?? name;
+  return EMPLOYEE_DATASET.find((f) => f.name === real);
+}
+
+export function listDatasets(): Reply {
+  return { status: 200, alwaysJson: true, json: { datasets: [{ name: 'employee', label: 'Employee' }] } };
+}
+
+function intParam(value: string | null, fallback: number): number | undefined {
+  if (value === null) return fallback;
+  return /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+export function datasetFields(req: SandboxRequest, name: string): Reply {
+  if (name !== 'employee') return problemReply(404, 'Not Found', `Dataset ${name} does not exist`);
+  const page = intParam(req.query.get('page'), 1);
+  const size = intParam(req.query.get('page_size'), 500);
+  if (!page || !size || size > 1000) return problemReply(422, 'Unprocessable Entity', 'page must be >= 1 and page_size between 1 and 1000');
+  const total = EMPLOYEE_DATASET.length;
+  const pages = Math.max(1, Math.ceil(total / size));
+  const link = (p: number): string => `/api/v1_2/datasets/${name}/fields?page=${p}&page_size=${size}`;
+  return {
+    status: 200,
+    alwaysJson: true,
+    json: {
+      pagination: { total_records: total, current_page: page, total_pages: pages, next_page: page < pages ? link(page + 1) : null, prev_page: page > 1 ? link(page - 1) : null },
+      name: 'employee',
+      label: 'Employee',
+      fields: EMPLOYEE_DATASET.slice((page - 1) * size, page * size).map((f) => ({ name: f.name, label: f.label, parentType: 'page', parentName: f.parentName, entityName: f.parentName.toLowerCase() })),
+    },
+  };
+}
+
+function datasetRow(rc: ReadContext, e: Employee, names: string[], empty: string | null): Row {
+  const row: Row = {};
+  for (const n of names) {
+    const f = datasetField(n)!;
+    const def = findField(f.alias);
+    row[n] = def ? textOf(readField(rc, e, def), empty) : empty;
+  }
+  return row;
+}
+
+export function datasetData(ctx: HandlerContext, company: Company, req: SandboxRequest, name: string): Reply {
+  if (name !== 'employee') return problemReply(404, 'Not Found', `Dataset ${name} does not exist`);
+  const body = parseJsonObject(req.body);
+  if (!body || !Array.isArray(body.fields) || body.fields.length === 0) return problemReply(400, 'Bad Request', 'fields is required');
+  const fields = body.fields.map(String);
+  const unknown = fields.filter((f) => !datasetField(f));
+  if (unknown.length > 0) return { ...problemReply(400, 'Bad Request', `Unknown fields: ${unknown.join(', ')}`, 'invalid_fields'), json: { type: 'https://httpstatuses.io/400', title: 'Bad Request', status: 400, detail: 'Unknown fields', code: 'invalid_fields', fields: Object.fromEntries(unknown.map((u) => [u, 'unknown field'])) } };
+  const page = body.page === undefined ? 1 : Number(body.page);
+  const pageSize = body.pageSize === undefined ? 100 : Number(body.pageSize);
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return problemReply(400, 'Bad Request', 'page must be >= 1 and pageSize between 1 and 1000');
+  // Filter and order operate on any dataset field, not only the selected ones.
+  const needed = new Set(fields);
+  let predicate: ((row: Row) => boolean) | undefined;
+  try {
+    if (typeof body.filter === 'string' && body.filter.trim() !== '') {
+      predicate = parseFilter(body.filter, (n) => {
+        if (!datasetField(n)) return false;
+        needed.add(n);
+        return true;
+      });
+    }
+  } catch (error) {
+    if (error instanceof FilterError) return problemReply(422, 'Unprocessable Entity', `Invalid filter: ${error.message}`, 'invalid_filter');
+    throw error;
+  }
+  const order: { field: string; desc: boolean }[] = [];
+  if (typeof body.orderBy === 'string' && body.orderBy.trim() !== '') {
+    for (const part of body.orderBy.split(',')) {
+      const [field = '', dir = 'asc'] = part.trim().split(/\s+/);
+      if (!datasetField(field) || !['asc', 'desc'].includes(dir.toLowerCase())) return problemReply(422, 'Unprocessable Entity', `Invalid orderBy: ${part.trim()}`, 'invalid_order');
+      needed.add(field);
+      order.push({ field, desc: dir.toLowerCase() === 'desc' });
+    }
+  }
+  const rc: ReadContext = { company, day: ctx.state.today(), onlyCurrent: true };
+  const empty = emptyValue(ctx);
+  const names = [...needed];
+  let rows: Row[] = [];
+  for (const e of Object.values(company.employees)) {
+    if (e.deleted) continue;
+    const row = datasetRow(rc, e, names, empty);
+    if (!predicate || predicate(row)) rows.push(row);
+  }
+  if (order.length > 0) {
+    rows.sort((a, b) => {
+      for (const o of order) {
+        const x = a[o.field] ?? '';
+        const y = b[o.field] ?? '';
+        if (x !== y) return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
+      }
+      return 0;
+    });
+  }
+  const totalItems = rows.length;
+  const totalPages = Math.max(1, Math.ceil(totalItems / pageSize));
+  rows = rows.slice((page - 1) * pageSize, page * pageSize);
+  const link = (p: number): string => `/api/v2/datasets/${name}/data?page=${p}&pageSize=${pageSize}`;
+  return {
+    status: 200,
+    alwaysJson: true,
+    json: {
+      data: rows.map((r) => ({ fields: Object.fromEntries(fields.map((f) => [f, r[f] ?? null])) })),
+      links: { next: page < totalPages ? link(page + 1) : null, prev: page > 1 ? link(page - 1) : null },
+      meta: { page, pageSize, totalPages, totalItems },
+    },
+  };
+}

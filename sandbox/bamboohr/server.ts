@@ -1,0 +1,190 @@
+// The HTTP adapter: node:http in, one SandboxRequest through tenant resolution, faults, auth and
+// routing, one Reply out, one request-log line. Any unexpected error becomes a 500, never a crash.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../../runtime/lib/log.ts';
+import { SandboxState } from './state.ts';
+import { TokenStore } from './tokens.ts';
+import { createPrng } from './prng.ts';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SETTINGS, type RuntimeSettings, type SandboxOptions } from './options.ts';
+import { DEFAULT_COMPANY, DEFAULT_REDIRECT_URI } from './seed.ts';
+import type { HandlerContext } from './context.ts';
+import { encodeReply, errorReply, readBody, wantsJson, writeEncoded, type AuthKind, type Reply, type SandboxRequest } from './http.ts';
+import { resolveTenant } from './tenant.ts';
+import { authenticate } from './auth.ts';
+import { authorize, token } from './oauth.ts';
+import { routeApi } from './api-routes.ts';
+import { Faults } from './faults.ts';
+import { RequestLog } from './request-log.ts';
+import { WebhookSender } from './webhook-delivery.ts';
+import { SandboxAdmin, validateSettingsPatch, type CompanyCredentials } from './admin.ts';
+import { handleAdmin } from './admin-http.ts';
+import { DebouncedSaver, loadSnapshot } from './persistence.ts';
+import { isoSeconds, systemClock } from './time.ts';
+
+export interface RunningSandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  /** Company base URL in path-prefix form: append `/api/v1/...`, `/authorize.php`, `/token.php`. */
+  companyUrl(domain?: string): string;
+  /** Legacy gateway base: append `/employees/...`. */
+  gatewayUrl(domain?: string): string;
+  /** Company-host form (`http://{domain}.bamboohr.localhost:PORT`); connect to 127.0.0.1 and send this Host. */
+  hostUrl(domain?: string): string;
+  credentials(domain?: string): CompanyCredentials;
+  /** The one JSON object the CLI prints on start. */
+  startupInfo(): Record<string, unknown>;
+  admin: SandboxAdmin;
+  close(): Promise<void>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function startBambooSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger();
+  const specs = options.companies ?? [{ ...DEFAULT_COMPANY, employees: options.employees ?? DEFAULT_COMPANY.employees }];
+  const state = new SandboxState(specs, clock, options.oauthRedirectUris ?? [DEFAULT_REDIRECT_URI]);
+  if (options.dataFile) {
+    const loaded = loadSnapshot(options.dataFile);
+    if (loaded) state.load(loaded);
+  }
+  const startSettings: RuntimeSettings = { ...DEFAULT_SETTINGS, ...validateSettingsPatch({ ...options.settings, throttle: null }), throttle: options.settings?.throttle ?? null };
+  const settings: RuntimeSettings = { ...startSettings };
+  const ctx: HandlerContext = { state, settings, tokens: new TokenStore(), faultPrng: createPrng(options.faultSeed ?? 'faults'), logger, nowMs: () => clock().getTime() };
+  const faults = new Faults(ctx);
+  const log = new RequestLog(options.requestLogSize ?? 50_000);
+  const sender = new WebhookSender(ctx, options.webhookTrust, options.webhookTimeoutMs ?? 5000);
+  state.onChange((event) => sender.handle(event));
+  const admin = new SandboxAdmin(ctx, startSettings, faults, log, sender);
+  const saver = options.dataFile ? new DebouncedSaver(options.dataFile, () => [...state.companies.values()]) : undefined;
+  if (saver) state.onPersist(() => saver.schedule());
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  async function dispatch(req: IncomingMessage, sreq: SandboxRequest, pathname: string): Promise<{ reply: Reply; company: string | null; throttled: boolean; earlyRetry: boolean; fault?: string }> {
+    if (pathname === '/_sandbox' || pathname.startsWith('/_sandbox/')) {
+      sreq.authKind = 'admin';
+      return { reply: await handleAdmin(admin, { ...sreq, path: pathname.replace(/\/+$/, '') || '/' }, options.adminToken), company: null, throttled: false, earlyRetry: false };
+    }
+    const tenant = resolveTenant(pathname, req.headers.host);
+    if (!tenant) return { reply: errorReply(settings, 404, 'No company given: use Host {domain}.bamboohr.localhost, /co/{domain}/... or /api/gateway.php/{domain}/v1/...'), company: null, throttled: false, earlyRetry: false };
+    const company = state.companies.get(tenant.domain);
+    if (!company) return { reply: errorReply(settings, 404, `Company not found: ${tenant.domain}`), company: tenant.domain, throttled: false, earlyRetry: false };
+    sreq.path = tenant.path;
+    sreq.company = company;
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    if (tenant.path === '/authorize.php' && sreq.method === 'GET') return { reply: authorize(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
+    if (tenant.path === '/token.php' && sreq.method === 'POST') return { reply: token(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
+    if (!tenant.path.startsWith('/api/')) return { reply: errorReply(settings, 404, `No such page: ${tenant.path}`), company: company.domain, throttled: false, earlyRetry: false };
+    const verdict = faults.check(String(req.headers.authorization ?? req.socket.remoteAddress ?? ''));
+    const base = { company: company.domain, throttled: verdict.throttled, earlyRetry: verdict.earlyRetry, ...(verdict.fault ? { fault: verdict.fault } : {}) };
+    // Throttled and failed requests still count as authenticated attempts in the log.
+    const auth = authenticate(req.headers.authorization, company, ctx.tokens, settings, ctx.nowMs());
+    sreq.authKind = auth.kind;
+    if (verdict.reply) return { reply: verdict.reply, ...base };
+    if (!auth.ok) return { reply: auth.reply, ...base };
+    const reply = routeApi({ ctx, deliveries: () => sender.deliveries }, company, sreq);
+    if (tenant.path.includes('/datasets')) reply.headers = { ...reply.headers, 'x-request-id': String(req.headers['x-request-id'] ?? randomUUID()) };
+    return { reply, ...base };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), authKind: 'none' };
+    let outcome: Awaited<ReturnType<typeof dispatch>>;
+    const body = await readBody(req, maxBody);
+    if (!body.ok) {
+      if (body.reason === 'aborted') return;
+      outcome = { reply: errorReply(settings, 413, `Request body larger than ${maxBody} bytes`, { connection: 'close' }), company: null, throttled: false, earlyRetry: false };
+    } else {
+      sreq.body = body.body;
+      try {
+        outcome = await dispatch(req, sreq, url.pathname);
+      } catch (error) {
+        logger.error({ err: error, path: url.pathname }, 'sandbox handler failed');
+        outcome = { reply: errorReply(settings, 500, 'Internal sandbox error'), company: null, throttled: false, earlyRetry: false };
+      }
+    }
+    const encoded = encodeReply(outcome.reply, wantsJson(sreq));
+    const isApi = outcome.company !== null && sreq.authKind !== 'admin';
+    await writeEncoded(res, encoded, isApi ? settings.slowBodyMs : 0).catch(() => undefined);
+    const authKind: AuthKind = sreq.authKind;
+    log.add({
+      at: isoSeconds(new Date(ctx.nowMs())),
+      method: sreq.method,
+      path: url.pathname,
+      company: outcome.company,
+      status: encoded.status,
+      authKind,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      throttled: outcome.throttled,
+      earlyRetry: outcome.earlyRetry,
+      ...(outcome.fault ? { fault: outcome.fault } : {}),
+    });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'sandbox request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const first = specs[0]?.domain ?? DEFAULT_COMPANY.domain;
+  const companyUrl = (d = first): string => `${origin}/co/${d}`;
+  const gatewayUrl = (d = first): string => `${origin}/api/gateway.php/${d}/v1`;
+  const hostUrl = (d = first): string => `http://${d}.bamboohr.localhost:${port}`;
+  logger.info({ port, companies: [...state.companies.keys()] }, 'BambooHR sandbox listening');
+
+  return {
+    url: origin,
+    port,
+    companyUrl,
+    gatewayUrl,
+    hostUrl,
+    credentials: (d = first) => admin.credentials(d),
+    admin,
+    startupInfo: () => {
+      const c = admin.credentials(first);
+      return {
+        sandbox: 'bamboohr',
+        url: origin,
+        company: c.domain,
+        baseUrl: companyUrl(first),
+        apiBaseUrl: `${companyUrl(first)}/api/v1`,
+        gatewayBaseUrl: gatewayUrl(first),
+        hostBaseUrl: hostUrl(first),
+        authorizeUrl: `${companyUrl(first)}/authorize.php`,
+        tokenUrl: `${companyUrl(first)}/token.php`,
+        adminUrl: `${origin}/_sandbox`,
+        apiKey: c.apiKey,
+        clientId: c.oauth.clientId,
+        clientSecret: c.oauth.clientSecret,
+        redirectUri: c.oauth.redirectUris[0],
+        employees: c.employees,
+        companies: admin.companies().map((x) => x.domain),
+      };
+    },
+    close: async () => {
+      await sender.close();
+      saver?.flush();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
