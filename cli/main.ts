@@ -7,13 +7,18 @@ import { testCommand } from '../runtime/cli/test-command.ts';
 import { validateCommand } from '../runtime/cli/validate-command.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
+import { demoCommand } from './demo-command.ts';
 import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
+const validate = validateCommand(registry);
+const test = testCommand();
+
 export const commands: readonly Command[] = [
-  validateCommand(registry),
-  testCommand(),
+  validate,
+  test,
+  demoCommand(validate, test),
   bamboohrSandboxCommand,
 ];
 

@@ -11,7 +11,7 @@ export interface CliIo {
 }
 
 export interface Command {
-  /** One or more words, e.g. `validate` or `sandbox bamboohr`. */
+  /** One or more words, e.g. `validate` or `keys add`. */
   name: string;
   summary: string;
   usage: string;

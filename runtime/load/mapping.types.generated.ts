@@ -1,6 +1,6 @@
 // Generated from the JSON Schema by scripts/generate-types.ts (npm run generate). Do not edit.
 /**
- * Maps source values (e.g. BambooHR department names) to target codes (e.g. Sage 100 sub-account segment codes). Rows are looked up by exact value, or case-insensitively when caseSensitive is false.
+ * Maps source values (e.g. an HR system's department names) to target codes (e.g. a ledger's sub-account segment codes). Rows are looked up by exact value, or case-insensitively when caseSensitive is false.
  */
 export interface MappingTableFile {
   $schema?: string;
@@ -29,15 +29,15 @@ export interface MappingTableFile {
   rows: [
     {
       /**
-       * The source value, e.g. a BambooHR department name.
+       * The source value, e.g. a department name as the source spells it.
        */
       from: string;
       /**
-       * The target code, e.g. a Sage 100 sub-account code.
+       * The target code, e.g. a sub-account segment code.
        */
       to: string;
       /**
-       * Description written to the target with the code (Sage 100 allows 40 characters).
+       * Description written to the target with the code (at most 40 characters).
        */
       description?: string;
       /**
@@ -47,15 +47,15 @@ export interface MappingTableFile {
     },
     ...{
       /**
-       * The source value, e.g. a BambooHR department name.
+       * The source value, e.g. a department name as the source spells it.
        */
       from: string;
       /**
-       * The target code, e.g. a Sage 100 sub-account code.
+       * The target code, e.g. a sub-account segment code.
        */
       to: string;
       /**
-       * Description written to the target with the code (Sage 100 allows 40 characters).
+       * Description written to the target with the code (at most 40 characters).
        */
       description?: string;
       /**

@@ -61,7 +61,7 @@ export interface Pipeline {
 }
 export interface ConnectorRef {
   /**
-   * The connector type, e.g. bamboohr-source or sage100-agent-sink. Its config is checked against that connector's own schema.
+   * The connector type, as registered (run `ml-connector validate` to see the list when it is wrong). Its config is checked against that connector's own schema.
    */
   type: string;
   /**

@@ -1,0 +1,55 @@
+// validate-200: wall time to validate 200 pipeline files in one `ml-connector validate` process,
+// start-up included, against the same process doing nothing (`--help`) in the same run. Median of 3.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const FILES = 200;
+const RUNS = 3;
+
+function timed(args: string[], cwd: string): { ms: number; status: number | null } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [join(root, 'bin/ml-connector.mjs'), ...args], { cwd, encoding: 'utf8' });
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: result.status };
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+const dir = mkdtempSync(join(tmpdir(), 'mlc-bench-validate-'));
+try {
+  cpSync(join(root, 'mappings'), join(dir, 'mappings'), { recursive: true });
+  mkdirSync(join(dir, 'pipelines'));
+  const example = readFileSync(join(root, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
+  for (let i = 0; i < FILES; i++) {
+    writeFileSync(join(dir, 'pipelines', `p${String(i).padStart(3, '0')}.yaml`), example.replace('name: keystone-bamboohr-to-sage100', `name: keystone-${i}`));
+  }
+  const validate: number[] = [];
+  const startup: number[] = [];
+  let status: number | null = 0;
+  for (let run = 0; run < RUNS; run++) {
+    startup.push(timed(['--help'], dir).ms);
+    const result = timed(['validate', '--offline', 'pipelines'], dir);
+    validate.push(result.ms);
+    status = result.status;
+  }
+  const wallMs = median(validate);
+  const startupMs = median(startup);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'validate-200',
+      files: FILES,
+      exitCode: status,
+      wallMs: Math.round(wallMs),
+      startupMs: Math.round(startupMs),
+      perFileMs: Number(((wallMs - startupMs) / FILES).toFixed(2)),
+      wallOverStartup: Number((wallMs / startupMs).toFixed(2)),
+      targetMs: 2000,
+      withinTarget: wallMs < 2000,
+    })}\n`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
