@@ -50,7 +50,14 @@ export function routeApi(deps: ApiDeps, company: Company, req: SandboxRequest): 
   for (const r of ROUTES) {
     if (r.method !== req.method) continue;
     const m = r.pattern.exec(req.path);
-    if (m) return r.handler(deps, company, req, m.slice(1).map((s) => decodeURIComponent(s)));
+    if (!m) continue;
+    let params: string[];
+    try {
+      params = m.slice(1).map((s) => decodeURIComponent(s));
+    } catch {
+      return errorReply(deps.ctx.settings, 400, 'Malformed percent-encoding in the path');
+    }
+    return r.handler(deps, company, req, params);
   }
   return errorReply(deps.ctx.settings, 404, `No such endpoint: ${req.method} ${req.path}`);
 }
