@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { compileExpression, evaluateExpression } from '../lib/jsonata.ts';
+import { evaluateExpression } from '../lib/jsonata.ts';
+import { compileExpressionFile } from '../load/expression-file.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { loadMappingTable, type MappingTable } from '../load/mapping-table.ts';
 import { readTextFile } from '../load/read-text.ts';
@@ -97,19 +98,8 @@ function runMappingCases(table: MappingTable, cases: CaseSpec[], yaml: YamlFile,
 }
 
 async function runExpressionCases(path: string, subjectName: string, cases: CaseSpec[], yaml: YamlFile, file: string): Promise<CasesFileResult> {
-  const read = await readTextFile(path, 'expressions', subjectName);
-  if (!read.ok) return { file, subject: subjectName, results: [], diagnostics: [read.diagnostic], unexercisedRows: [] };
-  const compiled = compileExpression(read.text);
-  if (!compiled.ok) {
-    const before = read.text.slice(0, compiled.error.offset);
-    return {
-      file,
-      subject: subjectName,
-      results: [],
-      diagnostics: [{ code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file: subjectName, line: before.split('\n').length, col: compiled.error.offset - before.lastIndexOf('\n'), path: '', message: compiled.error.message }],
-      unexercisedRows: [],
-    };
-  }
+  const compiled = await compileExpressionFile(path, subjectName);
+  if (!compiled.ok) return { file, subject: subjectName, results: [], diagnostics: [compiled.diagnostic], unexercisedRows: [] };
   const results: CaseResult[] = [];
   for (const [index, spec] of cases.entries()) {
     const line = yaml.locate(`/cases/${index}`).line;

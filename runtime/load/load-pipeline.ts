@@ -7,8 +7,10 @@ import type { CodeFormat } from '../connectors/definition.ts';
 import { compileExpression, type CompiledExpression } from '../lib/jsonata.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
 import type { Diagnostic } from './diagnostic.ts';
+import { getOrCreate } from '../util/get-or-create.ts';
 import { checkMappingCodes, loadMappingTable, type MappingLoad, type MappingTable } from './mapping-table.ts';
 import type { Pipeline, Step } from './pipeline.types.generated.ts';
+import { compileExpressionFile, type Compiled } from './expression-file.ts';
 import { readTextFile } from './read-text.ts';
 import { findReferences, type SecretLookup } from './references.ts';
 import { checkSchema } from './schema-check.ts';
@@ -25,6 +27,8 @@ export interface LoadOptions {
   offline: boolean;
   /** Shared across the pipelines of one run, so a table used by many pipelines is read once. */
   tableCache?: Map<string, Promise<MappingLoad>>;
+  /** Likewise for JSONata files. */
+  expressionCache?: Map<string, Promise<Compiled>>;
 }
 
 export interface LoadedPipeline {
@@ -76,11 +80,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
         continue;
       }
       const cache = options.tableCache ?? new Map<string, Promise<MappingLoad>>();
-      let loading = cache.get(tablePath);
-      if (!loading) {
-        loading = loadMappingTable(tablePath, relative(options.cwd, tablePath) || tablePath);
-        cache.set(tablePath, loading);
-      }
+      const loading = getOrCreate(cache, tablePath, () => loadMappingTable(tablePath, relative(options.cwd, tablePath) || tablePath));
       const loaded = await loading;
       diagnostics.push(...loaded.diagnostics);
       if (!loaded.table) continue;
@@ -99,7 +99,9 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
         diagnostics.push(missingFile(yaml, `${pointer}/file`, step.file, 'JSONata file'));
         continue;
       }
-      const compiled = await compileFile(expressionPath, relative(options.cwd, expressionPath) || expressionPath);
+      const cache = options.expressionCache ?? new Map<string, Promise<Compiled>>();
+      const compiling = getOrCreate(cache, expressionPath, () => compileExpressionFile(expressionPath, relative(options.cwd, expressionPath) || expressionPath));
+      const compiled = await compiling;
       if (compiled.ok) expressions.set(index, compiled.expression);
       else diagnostics.push(compiled.diagnostic);
     }
@@ -143,7 +145,6 @@ function targetFormats(doc: Obj, registry: ConnectorRegistry, diagnostics: reado
   return definition.targetFormats(sink.config);
 }
 
-type Compiled = { ok: true; expression: CompiledExpression } | { ok: false; diagnostic: Diagnostic };
 
 function compileInline(source: string, yaml: YamlFile, pointer: string): Compiled {
   const result = compileExpression(source);
@@ -151,16 +152,6 @@ function compileInline(source: string, yaml: YamlFile, pointer: string): Compile
   return { ok: false, diagnostic: { code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file: yaml.file, ...yaml.locateInString(pointer, result.error.offset), path: pointer, message: `${result.error.message} (${result.error.code})` } };
 }
 
-async function compileFile(path: string, displayName: string): Promise<Compiled> {
-  const read = await readTextFile(path, 'expressions', displayName);
-  if (!read.ok) return { ok: false, diagnostic: read.diagnostic };
-  const result = compileExpression(read.text);
-  if (result.ok) return result;
-  const before = read.text.slice(0, result.error.offset);
-  const line = before.split('\n').length;
-  const col = result.error.offset - before.lastIndexOf('\n');
-  return { ok: false, diagnostic: { code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file: displayName, line, col, path: '', message: `${result.error.message} (${result.error.code})` } };
-}
 
 async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions): Promise<Diagnostic[]> {
   const { references, malformed } = findReferences(doc);

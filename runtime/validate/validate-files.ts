@@ -2,9 +2,10 @@
 // the checks that apply. Handy to call from tests and from `plan`/`run` before they start.
 import { relative } from 'node:path';
 import type { Diagnostic } from '../load/diagnostic.ts';
+import { getOrCreate } from '../util/get-or-create.ts';
+import { compileExpressionFile, type Compiled } from '../load/expression-file.ts';
 import { loadPipeline, type LoadOptions } from '../load/load-pipeline.ts';
 import { loadMappingTable, type MappingLoad } from '../load/mapping-table.ts';
-import { compileExpression } from '../lib/jsonata.ts';
 import { readTextFile } from '../load/read-text.ts';
 
 export type FileKind = 'pipeline' | 'mapping' | 'jsonata' | 'cases';
@@ -26,39 +27,43 @@ export function classify(path: string, text: string): FileKind {
   return 'pipeline';
 }
 
+/** Files are checked a few at a time: the work is mostly waiting on the file system. */
+const CONCURRENCY = 8;
+
 export async function validateFiles(paths: readonly string[], options: LoadOptions): Promise<FileReport[]> {
-  const tableCache = options.tableCache ?? new Map<string, Promise<MappingLoad>>();
-  const reports: FileReport[] = [];
-  for (const path of paths) {
-    const file = relative(options.cwd, path) || path;
-    const read = await readTextFile(path, 'parse', file);
-    if (!read.ok) {
-      reports.push({ file, kind: 'pipeline', diagnostics: [read.diagnostic] });
-      continue;
+  const shared: LoadOptions = {
+    ...options,
+    tableCache: options.tableCache ?? new Map<string, Promise<MappingLoad>>(),
+    expressionCache: options.expressionCache ?? new Map<string, Promise<Compiled>>(),
+  };
+  const reports: (FileReport | undefined)[] = new Array(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++;
+      reports[index] = await validateOne(paths[index] as string, shared);
     }
-    const kind = classify(path, read.text);
-    if (kind === 'cases') continue; // checked by `ml-connector test`, which runs them
-    if (kind === 'pipeline') {
-      const result = await loadPipeline(path, { ...options, tableCache });
-      reports.push({ file, kind, diagnostics: result.diagnostics });
-    } else if (kind === 'mapping') {
-      let loading = tableCache.get(path);
-      if (!loading) {
-        loading = loadMappingTable(path, file);
-        tableCache.set(path, loading);
-      }
-      reports.push({ file, kind, diagnostics: (await loading).diagnostics });
-    } else {
-      const compiled = compileExpression(read.text);
-      const diagnostics: Diagnostic[] = [];
-      if (!compiled.ok) {
-        const before = read.text.slice(0, compiled.error.offset);
-        diagnostics.push({ code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file, line: before.split('\n').length, col: compiled.error.offset - before.lastIndexOf('\n'), path: '', message: `${compiled.error.message} (${compiled.error.code})` });
-      }
-      reports.push({ file, kind, diagnostics });
-    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  return dedupeShared(reports.filter((r): r is FileReport => r !== undefined));
+}
+
+async function validateOne(path: string, options: LoadOptions): Promise<FileReport | undefined> {
+  const file = relative(options.cwd, path) || path;
+  const read = await readTextFile(path, 'parse', file);
+  if (!read.ok) return { file, kind: 'pipeline', diagnostics: [read.diagnostic] };
+  const kind = classify(path, read.text);
+  if (kind === 'cases') return undefined; // checked by `ml-connector test`, which runs them
+  if (kind === 'pipeline') return { file, kind, diagnostics: (await loadPipeline(path, options)).diagnostics };
+  if (kind === 'mapping') {
+    const cache = options.tableCache as Map<string, Promise<MappingLoad>>;
+    const loading = getOrCreate(cache, path, () => loadMappingTable(path, file));
+    return { file, kind, diagnostics: (await loading).diagnostics };
   }
-  return dedupeShared(reports);
+  const cache = options.expressionCache as Map<string, Promise<Compiled>>;
+  const compiling = getOrCreate(cache, path, () => compileExpressionFile(path, file));
+  const compiled = await compiling;
+  return { file, kind, diagnostics: compiled.ok ? [] : [compiled.diagnostic] };
 }
 
 /** A broken table used by several pipelines is reported once, against the first file that met it. */
