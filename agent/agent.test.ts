@@ -1,0 +1,291 @@
+// The agent over real HTTPS on 127.0.0.1 with the sim backend: every endpoint, every error class and
+// every bad input of the issue. Each response is checked against openapi.yaml by the test client.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERRORS } from './errors.ts';
+import { loadContract } from './contract.ts';
+import { startTestAgent, type TestAgent } from './test-support.ts';
+
+let t: TestAgent;
+let seq = 0;
+const ikey = (): string => `test-${Date.now()}-${++seq}`;
+const KBS = '/v1/companies/KBS';
+
+beforeAll(async () => {
+  t = await startTestAgent();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('reads', () => {
+  it('reports health and version without authentication', async () => {
+    const r = await t.call('GET', '/v1/health', { key: null });
+    expect(r.status).toBe(200);
+    expect(r.data).toMatchObject({ status: 'ok', apiVersion: 'v1', backend: 'sim' });
+  });
+
+  it('lists companies and the KBS account structure', async () => {
+    expect((await t.call('GET', '/v1/companies')).data.items).toEqual([{ code: 'KBS', name: 'Keystone Building Supply' }]);
+    const s = await t.call('GET', `${KBS}/account-structure`);
+    expect(s.data).toMatchObject({ separator: '-', mask: '####-##-AAA-##' });
+    expect(s.data.segments.map((x: { name: string }) => x.name)).toEqual(['Main', 'Division', 'Department', 'Location']);
+  });
+
+  it('lists segment values including the inactive one, and pages with a cursor', async () => {
+    const all = await t.call('GET', `${KBS}/segments/03/values`);
+    expect(all.data.items.map((v: { code: string }) => v.code)).toEqual(expect.arrayContaining(['ADM', 'OPS', 'SLS', 'WHS']));
+    expect(all.data.items.find((v: { code: string }) => v.code === 'WHS').status).toBe('inactive');
+    const first = await t.call('GET', `${KBS}/segments/03/values?limit=2`);
+    expect(first.data.items).toHaveLength(2);
+    const second = await t.call('GET', `${KBS}/segments/03/values?limit=2&cursor=${first.data.nextCursor}`);
+    expect(second.data.items[0].code > first.data.items[1].code).toBe(true);
+  });
+
+  it('lists accounts with Sage-assigned keys, filtered by main account', async () => {
+    const r = await t.call('GET', `${KBS}/accounts?mainAccount=6000`);
+    expect(r.data.items.length).toBeGreaterThanOrEqual(2);
+    expect(r.data.items[0]).toMatchObject({ mainAccount: '6000', accountType: '12' });
+    expect(r.data.items[0].accountKey).toMatch(/^\d{9}$/);
+    const one = await t.call('GET', `${KBS}/accounts/${encodeURIComponent('6000-10-OPS-01')}`);
+    expect(one.headers.etag).toBe(one.data.etag);
+  });
+});
+
+describe('writes', () => {
+  it('creates a segment value zero-filled / upper-cased as Sage stores it, then replays the same key', async () => {
+    const key = ikey();
+    const body = { description: 'Human Resources', shortDescription: 'HR' };
+    const first = await t.call('PUT', `${KBS}/segments/03/values/hr`, { body, idempotencyKey: key });
+    expect(first.status).toBe(201);
+    expect(first.data.record).toMatchObject({ code: 'HR', status: 'active' });
+    const again = await t.call('PUT', `${KBS}/segments/03/values/hr`, { body, idempotencyKey: key });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.data).toEqual(first.data);
+    const loc = await t.call('PUT', `${KBS}/segments/04/values/3`, { body: { description: 'York' }, idempotencyKey: ikey() });
+    expect(loc.data.record.code).toBe('03');
+  });
+
+  it('updates only with the current ETag; a hand edit in Sage makes the old ETag stale (412)', async () => {
+    const read = await t.call('GET', `${KBS}/segments/03/values/SLS`);
+    const noCondition = await t.call('PUT', `${KBS}/segments/03/values/SLS`, { body: { description: 'Sales & Marketing' }, idempotencyKey: ikey() });
+    expect(noCondition.status).toBe(428);
+    expect(noCondition.data.error.code).toBe('precondition_required');
+    await t.call('POST', '/v1/_admin/sim/hand-edit', { key: t.adminKey, body: { company: 'KBS', segment: '03', code: 'SLS', description: 'Sales (edited by hand)' } });
+    const stale = await t.call('PUT', `${KBS}/segments/03/values/SLS`, { body: { description: 'Sales & Marketing' }, headers: { 'if-match': read.data.etag }, idempotencyKey: ikey() });
+    expect(stale.status).toBe(412);
+    expect(stale.data.error.code).toBe('etag_mismatch');
+    expect((await t.call('GET', `${KBS}/segments/03/values/SLS`)).data.description).toBe('Sales (edited by hand)');
+    const fresh = await t.call('GET', `${KBS}/segments/03/values/SLS`);
+    const ok = await t.call('PUT', `${KBS}/segments/03/values/SLS`, { body: { description: 'Sales & Marketing' }, headers: { 'if-match': fresh.headers.etag ?? '' }, idempotencyKey: ikey() });
+    expect(ok.status).toBe(200);
+    expect(ok.data.outcome).toBe('updated');
+    const unchanged = await t.call('PUT', `${KBS}/segments/03/values/SLS`, { body: { description: 'Sales & Marketing' }, idempotencyKey: ikey() });
+    expect(unchanged.data.outcome).toBe('unchanged');
+  });
+
+  it('If-None-Match: * creates only', async () => {
+    const r = await t.call('PUT', `${KBS}/segments/03/values/OPS`, { body: { description: 'x' }, headers: { 'if-none-match': '*' }, idempotencyKey: ikey() });
+    expect(r.status).toBe(412);
+  });
+
+  it('creates a GL account from main account + segment codes; Sage assigns the AccountKey', async () => {
+    const r = await t.call('POST', `${KBS}/accounts`, { body: { mainAccount: '6100', segments: { '02': '20', '03': 'sls', '04': '2' }, description: 'Payroll Taxes Contractor Sales Lanc' }, idempotencyKey: ikey() });
+    expect(r.status).toBe(201);
+    expect(r.data.record).toMatchObject({ account: '6100-20-SLS-02', rawAccount: '610020SLS02', accountType: '12', status: 'active' });
+    expect(r.data.record.accountKey).toMatch(/^\d{9}$/);
+  });
+
+  it('refuses an account on an inactive cost center with Sage\'s message', async () => {
+    const r = await t.call('POST', `${KBS}/accounts`, { body: { mainAccount: '6000', segments: { '02': '10', '03': 'WHS', '04': '01' }, description: 'Wages warehouse' }, idempotencyKey: ikey() });
+    expect(r.status).toBe(422);
+    expect(r.data.error).toMatchObject({ code: 'sage_rejected', retryable: false, sageMessage: 'Sub account WHS is inactive.' });
+  });
+
+  it('keeps headcount per cost center on the non-financial account, per period', async () => {
+    const body = { costCenter: { '02': '20', '03': 'SLS', '04': '02' }, period: '2026-11', headcount: 7 };
+    const r = await t.call('POST', `${KBS}/headcount`, { body, idempotencyKey: ikey() });
+    expect(r.status).toBe(201);
+    expect(r.data.record).toMatchObject({ account: '9900-20-SLS-02', headcount: 7 });
+    const list = await t.call('GET', `${KBS}/headcount?period=2026-11`);
+    expect(list.data.items).toEqual([expect.objectContaining({ account: '9900-20-SLS-02', headcount: 7 })]);
+    const update = await t.call('POST', `${KBS}/headcount`, { body: { ...body, headcount: 8 }, headers: { 'if-match': r.data.record.etag }, idempotencyKey: ikey() });
+    expect(update.data).toMatchObject({ outcome: 'updated', record: { headcount: 8 } });
+    expect((await t.call('GET', `${KBS}/headcount?period=2026-10`)).data.items).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('a segment code too long or with invalid characters names the field and rule', async () => {
+    const long = await t.call('PUT', `${KBS}/segments/03/values/TOOLONG`, { body: { description: 'x' }, idempotencyKey: ikey() });
+    expect(long.status).toBe(422);
+    expect(long.data.error).toMatchObject({ code: 'validation_failed', field: 'code', rule: 'maxLength', retryable: false });
+    const chars = await t.call('PUT', `${KBS}/segments/03/values/${encodeURIComponent('A-B')}`, { body: { description: 'x' }, idempotencyKey: ikey() });
+    expect(chars.data.error).toMatchObject({ field: 'code', rule: 'charset' });
+    const numeric = await t.call('PUT', `${KBS}/segments/02/values/AB`, { body: { description: 'x' }, idempotencyKey: ikey() });
+    expect(numeric.data.error).toMatchObject({ field: 'code', rule: 'numeric' });
+    const acct = await t.call('POST', `${KBS}/accounts`, { body: { mainAccount: '6000', segments: { '02': '100', '03': 'OPS', '04': '01' }, description: 'x' }, idempotencyKey: ikey() });
+    expect(acct.data.error).toMatchObject({ field: 'segments.02', rule: 'maxLength' });
+  });
+
+  it('a description over its field length', async () => {
+    const r = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'x'.repeat(41) }, idempotencyKey: ikey() });
+    expect(r.status).toBe(422);
+    expect(r.data.error).toMatchObject({ code: 'validation_failed', field: 'description', rule: 'maxLength' });
+  });
+
+  it('an unknown company', async () => {
+    const r = await t.call('GET', '/v1/companies/XYZ/segments/03/values');
+    expect(r.status).toBe(404);
+    expect(r.data.error.code).toBe('unknown_company');
+  });
+
+  it('a missing or wrong API key', async () => {
+    const missing = await t.call('GET', '/v1/companies', { key: null });
+    expect(missing.status).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer');
+    for (const key of ['wrong', `${t.clientKey}x`, t.clientKey.slice(0, -1), 'mlc_000000000000_short']) {
+      const r = await t.call('GET', '/v1/companies', { key });
+      expect(r.status, key).toBe(401);
+      expect(r.data.error.code).toBe('unauthorized');
+    }
+    const notAdmin = await t.call('GET', '/v1/_admin/status');
+    expect(notAdmin.data.error.code).toBe('admin_required');
+  });
+
+  it('a revoked key stops working on the running agent', async () => {
+    const { id, key } = t.agent.keys.add('short-lived');
+    expect((await t.call('GET', '/v1/companies', { key })).status).toBe(200);
+    t.agent.keys.revoke(id);
+    expect((await t.call('GET', '/v1/companies', { key })).status).toBe(401);
+  });
+
+  it('a 10 MB request is refused with 413 promptly, and the agent keeps serving', async () => {
+    const started = Date.now();
+    const r = await t.call('PUT', `${KBS}/segments/03/values/BIG`, { rawBody: Buffer.alloc(10 * 1024 * 1024, 0x61), idempotencyKey: ikey() }).catch((e: Error) => e);
+    if (r instanceof Error) throw r;
+    expect(r.status).toBe(413);
+    expect(r.data.error.code).toBe('payload_too_large');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await t.call('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('malformed JSON, a wrong content type and an unknown field', async () => {
+    const bad = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: '{"description": ', idempotencyKey: ikey() });
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.code).toBe('malformed_json');
+    const deep = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: '['.repeat(100_000), idempotencyKey: ikey() });
+    expect(deep.data.error.code).toBe('malformed_json');
+    const text = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: 'description=x', headers: { 'content-type': 'text/plain' }, idempotencyKey: ikey() });
+    expect(text.status).toBe(415);
+    const extra = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'x', __proto__: { admin: true }, colour: 'red' }, idempotencyKey: ikey() });
+    expect(extra.data.error).toMatchObject({ code: 'validation_failed', field: 'colour', rule: 'unknownField' });
+  });
+
+  it('the same Idempotency-Key with a different body is rejected; a write without a key too', async () => {
+    const key = ikey();
+    const first = await t.call('PUT', `${KBS}/segments/03/values/FIN`, { body: { description: 'Finance' }, idempotencyKey: key });
+    expect(first.status).toBe(201);
+    const other = await t.call('PUT', `${KBS}/segments/03/values/FIN`, { body: { description: 'Finance and Accounting' }, idempotencyKey: key });
+    expect(other.status).toBe(422);
+    expect(other.data.error.code).toBe('idempotency_mismatch');
+    const none = await t.call('PUT', `${KBS}/segments/03/values/FIN`, { body: { description: 'Finance' } });
+    expect(none.status).toBe(400);
+    expect(none.data.error.code).toBe('idempotency_key_required');
+  });
+
+  it('a lock that never clears is answered "locked" promptly, retryable with Retry-After', async () => {
+    await t.call('POST', '/v1/_admin/sim/lock', { key: t.adminKey, body: { company: 'KBS', table: 'GL_SubAccount', key: ['03', 'ADM'], seconds: null } });
+    const key = ikey();
+    const started = Date.now();
+    const read = await t.call('GET', `${KBS}/segments/03/values/ADM`);
+    const r = await t.call('PUT', `${KBS}/segments/03/values/ADM`, { body: { description: 'Admin' }, headers: { 'if-match': read.data.etag }, idempotencyKey: key });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(r.status).toBe(423);
+    expect(r.data.error).toMatchObject({ code: 'record_locked', retryable: true });
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    // A retryable failure is not remembered: the same key succeeds once the other user lets go.
+    await t.call('POST', '/v1/_admin/sim/unlock', { key: t.adminKey, body: { company: 'KBS', table: 'GL_SubAccount', key: ['03', 'ADM'] } });
+    const retry = await t.call('PUT', `${KBS}/segments/03/values/ADM`, { body: { description: 'Admin' }, headers: { 'if-match': read.data.etag }, idempotencyKey: key });
+    expect(retry.status).toBe(200);
+  });
+
+  it('unknown endpoints, methods and out-of-range limits', async () => {
+    expect((await t.call('GET', '/v1/nothing')).data.error.code).toBe('not_found');
+    expect((await t.call('POST', '/v1/companies', { body: {} })).data.error.code).toBe('method_not_allowed');
+    expect((await t.call('GET', `${KBS}/accounts?limit=0`)).data.error).toMatchObject({ field: 'limit' });
+    expect((await t.call('GET', `${KBS}/headcount?period=2026-13`)).data.error).toMatchObject({ field: 'period' });
+    expect((await t.call('GET', `${KBS}/segments/03/values/NOP`)).data.error.code).toBe('not_found');
+  });
+});
+
+describe('Sage-side failures surface as typed errors', () => {
+  const faults = (body: object) => t.call('POST', '/v1/_admin/sim/faults', { key: t.adminKey, body });
+
+  it('permission denied when the Sage user lacks role rights on the task', async () => {
+    await faults({ deniedTasks: ['GL_Account_ui'] });
+    const r = await t.call('GET', `${KBS}/accounts`);
+    await faults({ deniedTasks: [] });
+    expect(r.status).toBe(403);
+    expect(r.data.error).toMatchObject({ code: 'permission_denied', sageMessage: 'You do not have security rights to this task.' });
+  });
+
+  it('no licence available, retryable', async () => {
+    await faults({ licences: 0, dropSessions: true });
+    const r = await t.call('GET', `${KBS}/segments/03/values`);
+    await faults({ licences: 5 });
+    expect(r.status).toBe(503);
+    expect(r.data.error).toMatchObject({ code: 'no_licence', retryable: true });
+    expect(r.headers['retry-after']).toBeDefined();
+    expect((await t.call('GET', `${KBS}/segments/03/values`)).status).toBe(200);
+  });
+
+  it('session lost on a COM failure, then rebuilt', async () => {
+    await faults({ comFailures: 3 });
+    const r = await t.call('GET', `${KBS}/segments/03/values`);
+    expect(r.status).toBe(503);
+    expect(r.data.error).toMatchObject({ code: 'session_lost', retryable: true });
+    await faults({ comFailures: 0 });
+    expect((await t.call('GET', `${KBS}/segments/03/values`)).status).toBe(200);
+  });
+
+  it('drain releases sessions and refuses work until resumed', async () => {
+    const drained = await t.call('POST', '/v1/_admin/drain', { key: t.adminKey });
+    expect(drained.data).toMatchObject({ draining: true, sessionsOpen: 0 });
+    expect((await t.call('GET', '/v1/_admin/sim/state', { key: t.adminKey })).data.licencesInUse).toBe(0);
+    const r = await t.call('GET', `${KBS}/accounts`);
+    expect(r.data.error).toMatchObject({ code: 'draining', retryable: true });
+    await t.call('POST', '/v1/_admin/resume', { key: t.adminKey });
+    expect((await t.call('GET', `${KBS}/accounts`)).status).toBe(200);
+  });
+});
+
+describe('restart', () => {
+  it('replays a write after a restart with no second effect, and keeps the data and the certificate', async () => {
+    const key = ikey();
+    const body = { description: 'Marketing' };
+    const first = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body, idempotencyKey: key });
+    expect(first.status).toBe(201);
+    const fingerprint = t.agent.fingerprint256;
+    await t.restart();
+    expect(t.agent.fingerprint256).toBe(fingerprint);
+    const again = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body, idempotencyKey: key });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.data).toEqual(first.data);
+    expect((await t.call('GET', `${KBS}/segments/03/values/MKT`)).data.description).toBe('Marketing');
+    const mismatch = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'Other' }, idempotencyKey: key });
+    expect(mismatch.data.error.code).toBe('idempotency_mismatch');
+  });
+});
+
+describe('contract', () => {
+  it('every response served in this file matched openapi.yaml', () => {
+    expect(t.violations).toEqual([]);
+  });
+
+  it('the error codes of the contract and of the catalogue are the same', () => {
+    const schema = loadContract().document.components.schemas.Error as { properties: { error: { properties: { code: { enum: string[] } } } } };
+    expect([...schema.properties.error.properties.code.enum].sort()).toEqual(Object.keys(ERRORS).sort());
+  });
+});
