@@ -1,0 +1,133 @@
+// TLS to the agent (reliability.md §5, checklist E): the client pins the agent's self-signed
+// certificate with verification on, so an impostor with the same name is refused; mutual TLS
+// accepts only client certificates from the configured CA.
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certificateFingerprint256, createDispatcher, httpRequest } from '../../runtime/lib/http-client.ts';
+import { startAgent, type RunningAgent } from '../index.ts';
+import { tempDir } from '../test-support.ts';
+import { generateSelfSigned } from './certificate.ts';
+
+async function makeCa(name: string): Promise<{ cert: string; key: string }> {
+  const ca = await generate([{ name: 'commonName', value: name }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  return { cert: ca.cert, key: ca.private };
+}
+
+async function clientCert(ca: { cert: string; key: string }, name: string): Promise<{ cert: string; key: string }> {
+  const pems = await generate([{ name: 'commonName', value: name }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    ca,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', clientAuth: true },
+    ],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+describe('pinning the agent certificate', () => {
+  const dir = tempDir();
+  let agent: RunningAgent;
+  let impostor: Server;
+  let impostorUrl: string;
+  let impostorCert: string;
+
+  beforeAll(async () => {
+    agent = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0 });
+    // Same common name and subjectAltNames as the agent's generated certificate, different key.
+    const fake = await generateSelfSigned('ml-connector-agent', ['localhost']);
+    impostorCert = fake.cert;
+    impostor = createServer({ cert: fake.cert, key: fake.key }, (_req, res) => res.end('{"status":"ok"}'));
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    impostorUrl = `https://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await agent.close(500);
+    impostor.close();
+    dir.remove();
+  });
+
+  it('accepts the genuine agent and refuses a second self-signed certificate with the same name', async () => {
+    const pinned = createDispatcher({ ca: agent.certificate, fingerprint256: agent.fingerprint256 });
+    expect((await httpRequest(`${agent.url}/v1/health`, { dispatcher: pinned })).status).toBe(200);
+    await expect(httpRequest(`${impostorUrl}/v1/health`, { dispatcher: pinned })).rejects.toThrow(/self[- ]signed|DEPTH_ZERO|certificate/i);
+    // Even a client that also trusts the impostor's certificate refuses it: chain or fingerprint pin.
+    const both = createDispatcher({ ca: [agent.certificate, impostorCert], fingerprint256: agent.fingerprint256 });
+    await expect(httpRequest(`${impostorUrl}/v1/health`, { dispatcher: both })).rejects.toThrow(/self[- ]signed|fingerprint/i);
+    // A client with default trust refuses the self-signed agent outright (no verification bypass).
+    await expect(httpRequest(`${agent.url}/v1/health`, { dispatcher: createDispatcher() })).rejects.toThrow();
+  });
+
+  it('keeps the generated certificate across restarts and uses a supplied one when given', async () => {
+    expect(agent.certificateGenerated).toBe(true);
+    const second = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0 });
+    expect(second.fingerprint256).toBe(agent.fingerprint256);
+    await second.close(500);
+    const supplied = await generateSelfSigned('agent.example.test', ['agent.example.test']);
+    const other = tempDir();
+    writeFileSync(join(other.path, 'c.pem'), supplied.cert);
+    writeFileSync(join(other.path, 'k.pem'), supplied.key);
+    const third = await startAgent({ backend: 'sim', dataDir: other.path, port: 0, certFile: join(other.path, 'c.pem'), keyFile: join(other.path, 'k.pem') });
+    expect(third.fingerprint256).toBe(certificateFingerprint256(supplied.cert));
+    const dispatcher = createDispatcher({ ca: supplied.cert, servername: 'agent.example.test' });
+    expect((await httpRequest(`${third.url}/v1/health`, { dispatcher })).status).toBe(200);
+    await third.close(500);
+    other.remove();
+  });
+});
+
+describe('mutual TLS', () => {
+  const dir = tempDir();
+  let agent: RunningAgent;
+  let good: { cert: string; key: string };
+  let foreign: { cert: string; key: string };
+
+  beforeAll(async () => {
+    const ca = await makeCa('KBS integration CA');
+    const otherCa = await makeCa('Somebody else CA');
+    good = await clientCert(ca, 'ml-connector runtime');
+    foreign = await clientCert(otherCa, 'ml-connector runtime');
+    agent = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0, clientCa: ca.cert });
+  });
+  afterAll(async () => {
+    await agent.close(500);
+    dir.remove();
+  });
+
+  it('accepts a client certificate from the configured CA without an API key', async () => {
+    const dispatcher = createDispatcher({ ca: agent.certificate, cert: good.cert, key: good.key });
+    const r = await httpRequest(`${agent.url}/v1/companies`, { dispatcher });
+    expect(r.status).toBe(200);
+  });
+
+  it('refuses a connection without a client certificate, even with a valid API key', async () => {
+    const { key } = agent.keys.add('key only');
+    const dispatcher = createDispatcher({ ca: agent.certificate });
+    await expect(httpRequest(`${agent.url}/v1/companies`, { dispatcher, headers: { authorization: `Bearer ${key}` } })).rejects.toThrow();
+  });
+
+  it('refuses a client certificate from another CA', async () => {
+    const dispatcher = createDispatcher({ ca: agent.certificate, cert: foreign.cert, key: foreign.key });
+    await expect(httpRequest(`${agent.url}/v1/companies`, { dispatcher })).rejects.toThrow();
+  });
+
+  it('an admin endpoint still needs an admin key on top of the certificate', async () => {
+    const dispatcher = createDispatcher({ ca: agent.certificate, cert: good.cert, key: good.key });
+    expect((await httpRequest(`${agent.url}/v1/_admin/status`, { dispatcher })).status).toBe(403);
+    const { key } = agent.keys.add('admin', 'admin');
+    expect((await httpRequest(`${agent.url}/v1/_admin/status`, { dispatcher, headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  });
+});
