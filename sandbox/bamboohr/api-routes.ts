@@ -18,33 +18,42 @@ type Handler = (deps: ApiDeps, company: Company, req: SandboxRequest, params: st
 
 interface Route {
   method: string;
+  /** The path exactly as BambooHR's OpenAPI description spells it (the conformance test relies on it). */
+  specPath: string;
   pattern: RegExp;
   handler: Handler;
 }
 
-const SEG = '([^/]+)';
-const route = (method: string, path: string, handler: Handler): Route => ({ method, pattern: new RegExp(`^${path}$`), handler });
+const route = (method: string, specPath: string, handler: Handler): Route => ({
+  method,
+  specPath,
+  pattern: new RegExp(`^${specPath.replace(/\./g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+  handler,
+});
 
 const ROUTES: Route[] = [
   route('GET', '/api/v1/employees/directory', (d, c, r) => directory(d.ctx, c, r)),
   route('GET', '/api/v1/employees/changed', (d, c, r) => changed(d.ctx, c, r)),
-  route('GET', `/api/v1/employees/changed/tables/${SEG}`, (d, c, r, [t]) => changedTable(d.ctx, c, r, t!)),
-  route('GET', `/api/v1/employees/${SEG}/tables/${SEG}`, (d, c, r, [id, t]) => table(d.ctx, c, r, id!, t!)),
-  route('GET', `/api/v1/employees/${SEG}`, (d, c, r, [id]) => getEmployee(d.ctx, c, r, id!)),
+  route('GET', '/api/v1/employees/changed/tables/{table}', (d, c, r, [t]) => changedTable(d.ctx, c, r, t!)),
+  route('GET', '/api/v1/employees/{id}/tables/{table}', (d, c, r, [id, t]) => table(d.ctx, c, r, id!, t!)),
+  route('GET', '/api/v1/employees/{id}', (d, c, r, [id]) => getEmployee(d.ctx, c, r, id!)),
   route('POST', '/api/v1/reports/custom', (d, c, r) => customReport(d.ctx, c, r)),
   route('GET', '/api/v1/meta/fields', () => metaFields()),
   route('GET', '/api/v1/meta/lists', (_d, c) => metaLists(c)),
   route('GET', '/api/v1/webhooks', (_d, c) => listWebhooks(c)),
   route('POST', '/api/v1/webhooks', (d, c, r) => createWebhook(d.ctx, c, r)),
   route('GET', '/api/v1/webhooks/monitor_fields', () => monitorFields()),
-  route('GET', `/api/v1/webhooks/${SEG}/log`, (d, c, _r, [id]) => webhookLog(c, id!, d.deliveries())),
-  route('GET', `/api/v1/webhooks/${SEG}`, (_d, c, _r, [id]) => getWebhook(c, id!)),
-  route('PUT', `/api/v1/webhooks/${SEG}`, (d, c, r, [id]) => replaceWebhook(d.ctx, c, r, id!)),
-  route('DELETE', `/api/v1/webhooks/${SEG}`, (d, c, _r, [id]) => deleteWebhook(d.ctx, c, id!)),
+  route('GET', '/api/v1/webhooks/{id}/log', (d, c, _r, [id]) => webhookLog(c, id!, d.deliveries())),
+  route('GET', '/api/v1/webhooks/{id}', (_d, c, _r, [id]) => getWebhook(c, id!)),
+  route('PUT', '/api/v1/webhooks/{id}', (d, c, r, [id]) => replaceWebhook(d.ctx, c, r, id!)),
+  route('DELETE', '/api/v1/webhooks/{id}', (d, c, _r, [id]) => deleteWebhook(d.ctx, c, id!)),
   route('GET', '/api/v1_2/datasets', () => listDatasets()),
-  route('GET', `/api/v1_2/datasets/${SEG}/fields`, (_d, _c, r, [n]) => datasetFields(r, n!)),
-  route('POST', `/api/v2/datasets/${SEG}/data`, (d, c, r, [n]) => datasetData(d.ctx, c, r, n!)),
+  route('GET', '/api/v1_2/datasets/{datasetName}/fields', (_d, _c, r, [n]) => datasetFields(r, n!)),
+  route('POST', '/api/v2/datasets/{datasetName}/data', (d, c, r, [n]) => datasetData(d.ctx, c, r, n!)),
 ];
+
+/** Every (method, OpenAPI path) the sandbox serves. */
+export const SERVED_ENDPOINTS: readonly { method: string; specPath: string }[] = ROUTES.map(({ method, specPath }) => ({ method, specPath }));
 
 export function routeApi(deps: ApiDeps, company: Company, req: SandboxRequest): Reply {
   for (const r of ROUTES) {

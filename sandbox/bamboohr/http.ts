@@ -45,11 +45,12 @@ export function errorReply(settings: RuntimeSettings, status: number, message: s
   return { status, headers, text: '' };
 }
 
-export function problemReply(status: number, title: string, detail: string, code?: string): Reply {
+/** RFC 7807 body; v1.2 datasets declare application/problem+json, v2 declares application/json. */
+export function problemReply(status: number, title: string, detail: string, code?: string, contentType = 'application/problem+json'): Reply {
   return {
     status,
     alwaysJson: true,
-    contentType: 'application/problem+json',
+    contentType,
     json: { type: `https://httpstatuses.io/${status}`, title, status, detail, ...(code ? { code } : {}) },
   };
 }

@@ -156,16 +156,24 @@ function datasetRow(rc: ReadContext, e: Employee, names: string[], empty: string
   return row;
 }
 
+// v2 declares its RFC 7807 errors as application/json (v1.2 uses application/problem+json).
+function problemV2(status: number, title: string, detail: string, code?: string): Reply {
+  return problemReply(status, title, detail, code, 'application/json');
+}
+
 export function datasetData(ctx: HandlerContext, company: Company, req: SandboxRequest, name: string): Reply {
-  if (name !== 'employee') return problemReply(404, 'Not Found', `Dataset ${name} does not exist`);
+  if (name !== 'employee') return problemV2(404, 'Not Found', `Dataset ${name} does not exist`);
   const body = parseJsonObject(req.body);
-  if (!body || !Array.isArray(body.fields) || body.fields.length === 0) return problemReply(400, 'Bad Request', 'fields is required');
+  if (!body || !Array.isArray(body.fields) || body.fields.length === 0) return problemV2(400, 'Bad Request', 'fields is required');
   const fields = body.fields.map(String);
   const unknown = fields.filter((f) => !datasetField(f));
-  if (unknown.length > 0) return { ...problemReply(400, 'Bad Request', `Unknown fields: ${unknown.join(', ')}`, 'invalid_fields'), json: { type: 'https://httpstatuses.io/400', title: 'Bad Request', status: 400, detail: 'Unknown fields', code: 'invalid_fields', fields: Object.fromEntries(unknown.map((u) => [u, 'unknown field'])) } };
+  if (unknown.length > 0) {
+    const reply = problemV2(400, 'Bad Request', `Unknown fields: ${unknown.join(', ')}`, 'invalid_fields');
+    return { ...reply, json: { ...(reply.json as object), fields: Object.fromEntries(unknown.map((u) => [u, 'unknown field'])) } };
+  }
   const page = body.page === undefined ? 1 : Number(body.page);
   const pageSize = body.pageSize === undefined ? 100 : Number(body.pageSize);
-  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return problemReply(400, 'Bad Request', 'page must be >= 1 and pageSize between 1 and 1000');
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return problemV2(400, 'Bad Request', 'page must be >= 1 and pageSize between 1 and 1000');
   // Filter and order operate on any dataset field, not only the selected ones.
   const needed = new Set(fields);
   let predicate: ((row: Row) => boolean) | undefined;
@@ -178,14 +186,14 @@ export function datasetData(ctx: HandlerContext, company: Company, req: SandboxR
       });
     }
   } catch (error) {
-    if (error instanceof FilterError) return problemReply(422, 'Unprocessable Entity', `Invalid filter: ${error.message}`, 'invalid_filter');
+    if (error instanceof FilterError) return problemV2(422, 'Unprocessable Entity', `Invalid filter: ${error.message}`, 'invalid_filter');
     throw error;
   }
   const order: { field: string; desc: boolean }[] = [];
   if (typeof body.orderBy === 'string' && body.orderBy.trim() !== '') {
     for (const part of body.orderBy.split(',')) {
       const [field = '', dir = 'asc'] = part.trim().split(/\s+/);
-      if (!datasetField(field) || !['asc', 'desc'].includes(dir.toLowerCase())) return problemReply(422, 'Unprocessable Entity', `Invalid orderBy: ${part.trim()}`, 'invalid_order');
+      if (!datasetField(field) || !['asc', 'desc'].includes(dir.toLowerCase())) return problemV2(422, 'Unprocessable Entity', `Invalid orderBy: ${part.trim()}`, 'invalid_order');
       needed.add(field);
       order.push({ field, desc: dir.toLowerCase() === 'desc' });
     }

@@ -195,9 +195,13 @@ describe('datasets', () => {
   it('answers problem+json for bad filters and unknown fields', async () => {
     const bad = await c.call('/api/v2/datasets/employee/data', { body: { fields: ['eeid'], filter: "status eq 'Active' and (" } });
     expect(bad.status).toBe(422);
-    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(bad.headers['content-type']).toMatch(/^application\/json/);
+    expect(bad.json()).toMatchObject({ status: 422, code: 'invalid_filter' });
     expect((await c.call('/api/v2/datasets/employee/data', { body: { fields: ['nope'] } })).status).toBe(400);
     expect((await c.call('/api/v2/datasets/employee/data', { body: { fields: ['eeid'], pageSize: 5000 } })).status).toBe(400);
+    const v12 = await c.call('/api/v1_2/datasets/employee/fields?page_size=5000');
+    expect(v12.status).toBe(422);
+    expect(v12.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });
 
