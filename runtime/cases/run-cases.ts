@@ -38,7 +38,7 @@ interface CaseSpec {
   expected: unknown;
 }
 
-const SUBJECT_EXTENSIONS = ['.yaml', '.yml', '.jsonata'];
+const SUBJECT_EXTENSIONS = ['.yaml', '.yml', '.csv', '.jsonata'];
 
 function findSubject(casesPath: string, declared: string | undefined): { path?: string; problem?: string } {
   if (declared) {
@@ -48,7 +48,7 @@ function findSubject(casesPath: string, declared: string | undefined): { path?: 
   const stem = basename(casesPath).replace(/\.cases\.ya?ml$/, '');
   const found = SUBJECT_EXTENSIONS.map((ext) => join(dirname(casesPath), stem + ext)).filter((p) => existsSync(p));
   if (found.length === 1) return { path: found[0] };
-  if (found.length === 0) return { problem: `no ${stem}.yaml, ${stem}.yml or ${stem}.jsonata beside it` };
+  if (found.length === 0) return { problem: `no ${stem}.yaml, .yml, .csv or .jsonata beside it` };
   return { problem: `${found.map((p) => basename(p)).join(' and ')} both exist; say which one with 'subject:'` };
 }
 

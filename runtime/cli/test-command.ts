@@ -50,7 +50,7 @@ export function testCommand(): Command {
       if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json; got '${String(values.format)}'`);
       const defaults = existsSync(resolve(io.cwd, 'mappings')) ? ['mappings'] : ['.'];
       const paths = (positionals.length > 0 ? positionals : defaults).map((p) => resolve(io.cwd, p));
-      const { files, missing } = await collectFiles(paths, (name) => isCasesFile(name) || /\.(ya?ml|jsonata)$/.test(name));
+      const { files, missing } = await collectFiles(paths, (name) => isCasesFile(name) || /\.(ya?ml|csv|jsonata)$/.test(name));
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       const casesFiles = files.filter(isCasesFile);
       if (casesFiles.length === 0) throw new UsageError(`no *.cases.yaml files under ${paths.map((p) => relative(io.cwd, p) || '.').join(', ')}`);

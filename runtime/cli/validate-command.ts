@@ -12,7 +12,7 @@ const USAGE = `Usage: ml-connector validate [paths...] [options]
 
 Checks pipelines, mapping tables and JSONata files in named phases (parse, schema, references,
 expressions, mappings, environment) and reports every problem with file:line:col.
-Directories are walked for *.yaml, *.yml and *.jsonata (default: pipelines/ if it exists, else .).
+Directories are walked for *.yaml, *.yml, *.csv and *.jsonata (default: pipelines/ if it exists, else .).
 
 Options:
   --format text|json|github   output for people, programs, or GitHub Actions annotations (default text)

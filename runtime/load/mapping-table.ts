@@ -3,6 +3,7 @@ import type { CodeFormat } from '../connectors/definition.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import type { MappingTableFile } from './mapping.types.generated.ts';
+import { csvTableDocument } from './csv-table.ts';
 import { readTextFile } from './read-text.ts';
 import { checkSchema } from './schema-check.ts';
 import { mappingSchema, reportingValidator } from './schemas.ts';
@@ -36,9 +37,14 @@ export type MappingLoad = { table?: MappingTable; diagnostics: Diagnostic[] };
 export async function loadMappingTable(path: string, displayName: string): Promise<MappingLoad> {
   const read = await readTextFile(path, 'mappings', displayName);
   if (!read.ok) return { diagnostics: [read.diagnostic] };
-  const parsed = parseYamlFile(displayName, read.text);
-  if (!parsed.ok) return { diagnostics: parsed.diagnostics.map((d) => ({ ...d, phase: 'mappings' })) };
-  const yaml = parsed.yaml;
+  let yaml: YamlFile;
+  if (/\.csv$/i.test(path)) {
+    yaml = csvTableDocument(displayName, read.text);
+  } else {
+    const parsed = parseYamlFile(displayName, read.text);
+    if (!parsed.ok) return { diagnostics: parsed.diagnostics.map((d) => ({ ...d, phase: 'mappings' })) };
+    yaml = parsed.yaml;
+  }
   const schemaDiagnostics = checkSchema(reportingValidator(mappingSchema), yaml.value, yaml, { phase: 'mappings', rootSchema: mappingSchema });
   if (schemaDiagnostics.length > 0) return { diagnostics: schemaDiagnostics };
   const data = yaml.value as MappingTableFile;

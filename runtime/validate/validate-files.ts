@@ -17,11 +17,12 @@ export interface FileReport {
 }
 
 export const isCasesFile = (name: string): boolean => /\.cases\.ya?ml$/.test(name);
-export const isCheckedFile = (name: string): boolean => /\.(ya?ml|jsonata)$/.test(name);
+export const isCheckedFile = (name: string): boolean => /\.(ya?ml|jsonata|csv)$/.test(name);
 
 /** Mapping tables have rows and no source; cases files are named *.cases.yaml; the rest are pipelines. */
 export function classify(path: string, text: string): FileKind {
   if (path.endsWith('.jsonata')) return 'jsonata';
+  if (/\.csv$/i.test(path)) return 'mapping';
   if (isCasesFile(path)) return 'cases';
   if (/^rows\s*:/m.test(text) && !/^source\s*:/m.test(text)) return 'mapping';
   return 'pipeline';

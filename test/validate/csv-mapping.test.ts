@@ -1,0 +1,59 @@
+// CSV mapping tables get the same checks, with positions, as YAML ones.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
+
+const CSV = `# Keystone locations, exported from the controller's spreadsheet
+# name: locations
+# segment: location
+from,to,description,note
+Harrisburg,HBG,"Harrisburg yard, HQ",
+Lancaster,LAN,Lancaster branch,"opened 2019, ""north"" lot"
+York,YRK,York branch,
+`;
+
+interface Report {
+  valid: boolean;
+  diagnostics: { code: string; file: string; line: number; col: number; message: string }[];
+}
+
+describe('CSV mapping tables', () => {
+  let fixture: Fixture;
+  beforeEach(() => {
+    fixture = exampleFixture();
+    fixture.write('mappings/locations.csv', CSV);
+    fixture.edit(EXAMPLE_PIPELINE, '../mappings/locations.yaml', '../mappings/locations.csv');
+  });
+  afterEach(() => fixture.remove());
+
+  const validate = async (): Promise<Report> => JSON.parse((await runCli(['validate', '--offline', '--format', 'json', 'pipelines', 'mappings/locations.csv'], { cwd: fixture.dir })).stdout) as Report;
+
+  it('validates a pipeline that uses one, quoted commas and quotes included', async () => {
+    expect((await validate()).diagnostics).toEqual([]);
+  });
+
+  it('points at the cell of a code too long for its segment', async () => {
+    fixture.edit('mappings/locations.csv', 'York,YRK,', 'York,YORK,');
+    const report = await validate();
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_MAPPING_CODE_FORMAT', file: 'mappings/locations.csv', line: 7, col: 6 }));
+  });
+
+  it('points at the row of a duplicate source value', async () => {
+    fixture.write('mappings/locations.csv', `${CSV}york,YR2,,\n`);
+    const report = await validate();
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_MAPPING_DUPLICATE_KEY', line: 8, col: 1 }));
+  });
+
+  it('names an unknown setting line with a suggestion', async () => {
+    fixture.edit('mappings/locations.csv', '# segment: location', '# segment: location\n# defualt: HBG');
+    const report = await validate();
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_SCHEMA_UNKNOWN_KEY', line: 4, message: expect.stringContaining("did you mean 'default'") }));
+  });
+
+  it('runs cases against a CSV table', async () => {
+    fixture.write('mappings/locations.cases.yaml', 'subject: locations.csv\ncases:\n  - { name: york, input: York, expected: YRK }\n');
+    const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
+    expect(run.stdout).toContain('locations.csv: 1 passed, 0 failed');
+    expect(run.stdout).toMatch(/rows no case exercised: Harrisburg \(line 5\), Lancaster \(line 6\)/);
+  });
+});
