@@ -9,6 +9,7 @@ import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
 import { demoCommand } from './demo-command.ts';
 import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
+import { agentCommand, agentKeysCommand } from '../agent/command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
@@ -20,6 +21,8 @@ export const commands: readonly Command[] = [
   test,
   demoCommand(validate, test),
   bamboohrSandboxCommand,
+  agentCommand,
+  agentKeysCommand,
 ];
 
 export async function main(args: string[]): Promise<number> {

@@ -1,0 +1,61 @@
+// The CLI commands as a user runs them: `agent keys add|list|revoke`, and `agent` printing its URL
+// and fingerprint on start and stopping cleanly on the stop signal.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../runtime/cli/command.ts';
+import { createDispatcher, httpRequest } from '../runtime/lib/http-client.ts';
+import { agentCommand, agentKeysCommand } from './command.ts';
+import { tempDir } from './test-support.ts';
+
+function io(cwd: string, controller = new AbortController()): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { LOG_LEVEL: 'silent' }, cwd, stopSignal: controller.signal };
+}
+
+describe('ml-connector agent keys', () => {
+  it('adds (printing the key once), lists without secrets, and revokes', async () => {
+    const dir = tempDir();
+    const a = io(dir.path);
+    expect(await agentKeysCommand.run(['add', '--name', 'runtime', '--data', dir.path], a)).toBe(0);
+    const added = JSON.parse(a.out[0] ?? '') as { id: string; key: string; role: string };
+    expect(added.key).toMatch(/^mlc_[0-9a-f]{12}_/);
+    expect(readFileSync(join(dir.path, 'api-keys.json'), 'utf8')).not.toContain(added.key.split('_')[2]);
+    const l = io(dir.path);
+    await agentKeysCommand.run(['list', '--data', dir.path], l);
+    expect(l.out[0]).toContain(added.id);
+    expect(l.out[0]).not.toContain('sha256');
+    expect(await agentKeysCommand.run(['revoke', added.id, '--data', dir.path], io(dir.path))).toBe(0);
+    expect(await agentKeysCommand.run(['revoke', added.id, '--data', dir.path], io(dir.path))).toBe(1);
+    await expect(agentKeysCommand.run(['add', '--data', dir.path], io(dir.path))).rejects.toThrow(/--name/);
+    dir.remove();
+  });
+});
+
+describe('ml-connector agent', () => {
+  it('prints one JSON line with URL and fingerprint, serves, and stops on the stop signal', async () => {
+    const dir = tempDir();
+    const controller = new AbortController();
+    const cli = io(dir.path, controller);
+    const running = agentCommand.run(['--backend', 'sim', '--port', '0', '--host', '127.0.0.1', '--data', 'data'], cli);
+    for (let i = 0; i < 200 && cli.out.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    const line = JSON.parse(cli.out[0] ?? '{}') as { event: string; url: string; fingerprint256: string; apiKeys: number };
+    expect(line).toMatchObject({ event: 'listening', apiKeys: 0 });
+    expect(line.fingerprint256).toMatch(/^[0-9A-F]{64}$/);
+    expect(cli.err.join('')).toMatch(/agent keys add/);
+    const cert = readFileSync(join(dir.path, 'data', 'agent-cert.pem'), 'utf8');
+    const dispatcher = createDispatcher({ ca: cert, fingerprint256: line.fingerprint256 });
+    expect((await httpRequest(`${line.url}/v1/health`, { dispatcher })).status).toBe(200);
+    controller.abort();
+    expect(await running).toBe(0);
+    await expect(httpRequest(`${line.url}/v1/health`, { dispatcher: createDispatcher({ ca: cert }) })).rejects.toThrow();
+    await dispatcher.close();
+    dir.remove();
+  });
+
+  it('refuses bad options with a usage error', async () => {
+    await expect(agentCommand.run(['--backend', 'odbc'], io('/tmp'))).rejects.toThrow(/sim or boi/);
+    await expect(agentCommand.run(['--backend', 'boi', '--port', '0'], io('/tmp'))).rejects.toThrow(/--home/);
+  });
+});

@@ -1,0 +1,143 @@
+// CLI commands: `ml-connector agent` runs the agent until stopped; `ml-connector agent keys` manages
+// its API keys (the dispatcher matches the longer name first).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, type CliIo, type Command } from '../runtime/cli/command.ts';
+import { untilAborted } from '../runtime/cli/process-io.ts';
+import { createLogger } from '../runtime/lib/log.ts';
+import { ApiKeyStore } from './auth/keys.ts';
+import { startAgent, type AgentOptions } from './index.ts';
+
+const AGENT_USAGE = `Usage: ml-connector agent [options]
+
+Runs the Sage 100 agent: HTTPS on --port, until stopped (Ctrl+C / service stop).
+Prints one JSON line when listening: {"event":"listening","url":...,"fingerprint256":...}.
+
+  --backend sim|boi     sim = simulated Sage 100 (any OS); boi = Sage 100 via COM (Windows). Default sim.
+  --port N              Default 8443 (0 = any free port).
+  --host ADDR           Interface to listen on. Default 0.0.0.0.
+  --data DIR            Certificate, API keys, idempotency log, sim data. Default ./agent-data.
+  --cert FILE --key FILE   Use this certificate instead of a generated self-signed one.
+  --alt-name NAME       Extra DNS name or IP for the generated certificate (repeatable).
+  --client-ca FILE      Turn on mutual TLS: only client certificates signed by this CA connect.
+  --max-body-bytes N    Largest request body. Default 1048576.
+boi backend:
+  --home PATH           The MAS90\\Home folder.
+  --user NAME           Sage 100 user (not Administrator). Password from SAGE100_PASSWORD.
+  --company CODE        Company served (repeatable).
+  --sessions N          Sage sessions (= user licences) to hold at most. Default 2.
+  --headcount-account M Non-financial main account for headcount. Default 9900.
+`;
+
+const KEYS_USAGE = `Usage: ml-connector agent keys add --name NAME [--admin] [--data DIR]
+       ml-connector agent keys list [--data DIR]
+       ml-connector agent keys revoke ID [--data DIR]
+
+Manages the agent's API keys (stored hashed in DIR/api-keys.json; a running agent picks up changes).
+'add' prints the new key once: give it to the client and keep no other copy.
+`;
+
+function dataDir(value: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, value ?? io.env.ML_CONNECTOR_AGENT_DATA ?? 'agent-data');
+}
+
+function agentOptions(args: string[], io: CliIo): AgentOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      backend: { type: 'string', default: 'sim' },
+      port: { type: 'string', default: '8443' },
+      host: { type: 'string', default: '0.0.0.0' },
+      data: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      'alt-name': { type: 'string', multiple: true },
+      'client-ca': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      home: { type: 'string' },
+      user: { type: 'string' },
+      company: { type: 'string', multiple: true },
+      sessions: { type: 'string' },
+      'headcount-account': { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
+  if (values.backend !== 'sim' && values.backend !== 'boi') throw new UsageError(`--backend must be sim or boi, not '${values.backend}'`);
+  const options: AgentOptions = {
+    backend: values.backend,
+    dataDir: dataDir(values.data, io),
+    port,
+    host: values.host,
+    ...(values.cert ? { certFile: resolve(io.cwd, values.cert) } : {}),
+    ...(values.key ? { keyFile: resolve(io.cwd, values.key) } : {}),
+    ...(values['alt-name'] ? { altNames: values['alt-name'] } : {}),
+    ...(values['client-ca'] ? { clientCa: readFileSync(resolve(io.cwd, values['client-ca']), 'utf8') } : {}),
+    ...(values['max-body-bytes'] ? { maxBodyBytes: Number(values['max-body-bytes']) } : {}),
+  };
+  if (values.backend === 'boi') {
+    if (!values.home || !values.user || !values.company?.length) throw new UsageError('--backend boi needs --home, --user and at least one --company');
+    const password = io.env.SAGE100_PASSWORD;
+    if (!password) throw new UsageError('--backend boi reads the Sage 100 password from the SAGE100_PASSWORD environment variable');
+    options.boi = {
+      homePath: values.home,
+      user: values.user,
+      password,
+      companies: values.company.map((code) => ({ code: code.toUpperCase(), name: code.toUpperCase() })),
+      ...(values.sessions ? { maxSessions: Number(values.sessions) } : {}),
+      ...(values['headcount-account'] ? { headcountMainAccount: values['headcount-account'] } : {}),
+    };
+  }
+  return options;
+}
+
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)',
+  usage: AGENT_USAGE,
+  async run(args, io) {
+    const options = agentOptions(args, io);
+    const logger = createLogger({ name: 'sage100-agent', level: io.env.LOG_LEVEL ?? 'info' });
+    const agent = await startAgent({ ...options, logger });
+    const keys = agent.keys.list().filter((k) => !k.revokedAt).length;
+    io.stdout(`${JSON.stringify({ event: 'listening', url: agent.url, fingerprint256: agent.fingerprint256, backend: agent.backend.kind, certificateGenerated: agent.certificateGenerated, dataDir: options.dataDir, apiKeys: keys })}\n`);
+    if (keys === 0 && !options.clientCa) io.stderr(`no API keys yet: create one with 'ml-connector agent keys add --name <client> --data ${options.dataDir}'\n`);
+    await untilAborted(io.stopSignal);
+    await agent.close();
+    return EXIT.ok;
+  },
+};
+
+export const agentKeysCommand: Command = {
+  name: 'agent keys',
+  summary: "Add, list or revoke the Sage 100 agent's API keys",
+  usage: KEYS_USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const [action, id] = positionals;
+    const store = new ApiKeyStore(dataDir(values.data, io));
+    switch (action) {
+      case 'add': {
+        if (!values.name) throw new UsageError('keys add needs --name (who the key is for)');
+        const { id: newId, key } = store.add(values.name, values.admin ? 'admin' : 'client');
+        io.stdout(`${JSON.stringify({ id: newId, name: values.name, role: values.admin ? 'admin' : 'client', key })}\n`);
+        return EXIT.ok;
+      }
+      case 'list':
+        io.stdout(`${JSON.stringify({ keys: store.list() })}\n`);
+        return EXIT.ok;
+      case 'revoke':
+        if (!id) throw new UsageError('keys revoke needs the key id (see keys list)');
+        if (!store.revoke(id)) {
+          io.stderr(`no active key with id ${id}\n`);
+          return EXIT.invalid;
+        }
+        io.stdout(`${JSON.stringify({ revoked: id })}\n`);
+        return EXIT.ok;
+      default:
+        throw new UsageError(`keys needs add, list or revoke${action ? `, not '${action}'` : ''}`);
+    }
+  },
+};
