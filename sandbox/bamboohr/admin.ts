@@ -31,8 +31,11 @@ export function validateSettingsPatch(patch: Record<string, unknown>): Partial<R
     if (!(key in DEFAULT_SETTINGS)) throw new ChangeError(400, `unknown setting ${key}; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
     if (key === 'throttle') {
       if (value !== null) throw new ChangeError(400, 'set throttle through POST /_sandbox/faults/throttle (or null to end it)');
-    } else if (Array.isArray(DEFAULT_SETTINGS[key as keyof RuntimeSettings])) {
-      if (!Array.isArray(value)) throw new ChangeError(400, `${key} must be a list`);
+    } else if (key === 'errorHeaders') {
+      // A bad header name would make every error answer unsendable.
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !/^[A-Za-z0-9-]+$/.test(v))) throw new ChangeError(400, 'errorHeaders must be a list of header names');
+    } else if (key === 'errorStatuses') {
+      if (!Array.isArray(value) || value.some((v) => !Number.isInteger(v) || v < 500 || v > 599)) throw new ChangeError(400, 'errorStatuses must be a list of 5xx statuses');
     } else if (typeof value !== typeof DEFAULT_SETTINGS[key as keyof RuntimeSettings]) {
       throw new ChangeError(400, `${key} must be a ${typeof DEFAULT_SETTINGS[key as keyof RuntimeSettings]}`);
     }

@@ -24,6 +24,7 @@ OAuth client id/secret/redirect URI of the seeded company "keystone". Runs until
 Faults and variants (all switchable later through PATCH /_sandbox/faults):
   --latency-ms N              added to every API answer
   --error-rate P              seeded share (0..1) of API requests answered 500/502
+  --drop-connection-rate P    seeded share of API requests whose connection is closed unanswered
   --throttle STATUS:SECONDS[:FORMAT]
                               throttle window from start; STATUS 429|503, FORMAT seconds|imf-fixdate|rfc850|asctime
   --slow-body-ms N            spread each API response body over N ms
@@ -43,6 +44,7 @@ const OPTIONS = {
   'admin-token': { type: 'string' },
   'latency-ms': { type: 'string' },
   'error-rate': { type: 'string' },
+  'drop-connection-rate': { type: 'string' },
   throttle: { type: 'string' },
   'slow-body-ms': { type: 'string' },
   'token-ttl-seconds': { type: 'string' },
@@ -93,6 +95,7 @@ export const bamboohrSandboxCommand: Command = {
     };
     set('latencyMs', num('latency-ms', values['latency-ms']));
     set('errorRate', num('error-rate', values['error-rate'], 1));
+    set('dropConnectionRate', num('drop-connection-rate', values['drop-connection-rate'], 1));
     set('slowBodyMs', num('slow-body-ms', values['slow-body-ms']));
     set('tokenTtlSeconds', num('token-ttl-seconds', values['token-ttl-seconds']));
     set('webhookDropRate', num('webhook-drop-rate', values['webhook-drop-rate'], 1));

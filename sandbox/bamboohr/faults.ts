@@ -12,6 +12,8 @@ export interface FaultVerdict {
   /** The client had been told to wait until later than now. */
   earlyRetry: boolean;
   fault?: string;
+  /** Close the connection without answering. */
+  drop?: boolean;
 }
 
 export class Faults {
@@ -40,6 +42,9 @@ export class Faults {
       return { reply: errorReply(s, window.status, message, { 'retry-after': retryAfter }), throttled: true, earlyRetry, fault: `throttle-${window.status}` };
     }
     if (window && now >= window.untilMs) s.throttle = null;
+    if (s.dropConnectionRate > 0 && this.ctx.faultPrng.chance(s.dropConnectionRate)) {
+      return { throttled: false, earlyRetry, fault: 'dropped-connection', drop: true };
+    }
     if (s.errorRate > 0 && this.ctx.faultPrng.chance(s.errorRate)) {
       const status = this.ctx.faultPrng.pick(s.errorStatuses.length > 0 ? s.errorStatuses : [500]);
       return { reply: errorReply(s, status, 'Internal error (injected fault)'), throttled: false, earlyRetry, fault: `random-${status}` };

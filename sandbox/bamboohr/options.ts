@@ -20,6 +20,8 @@ export interface RuntimeSettings {
   /** Probability (seeded) that an API request is answered with one of errorStatuses. */
   errorRate: number;
   errorStatuses: number[];
+  /** Probability (seeded) that an API request's connection is closed without any answer. */
+  dropConnectionRate: number;
   throttle: ThrottleWindow | null;
   /** Spread the response body over this many ms (chunked), to exercise client body timeouts. */
   slowBodyMs: number;
@@ -74,6 +76,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   latencyMs: 0,
   errorRate: 0,
   errorStatuses: [500, 502],
+  dropConnectionRate: 0,
   throttle: null,
   slowBodyMs: 0,
   tokenTtlSeconds: 3600,

@@ -65,7 +65,9 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
   if (saver) state.onPersist(() => saver.schedule());
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function dispatch(req: IncomingMessage, sreq: SandboxRequest, pathname: string): Promise<{ reply: Reply; company: string | null; throttled: boolean; earlyRetry: boolean; fault?: string }> {
+  type Outcome = { reply: Reply; company: string | null; throttled: boolean; earlyRetry: boolean; fault?: string; drop?: boolean };
+
+  async function dispatch(req: IncomingMessage, sreq: SandboxRequest, pathname: string): Promise<Outcome> {
     if (pathname === '/_sandbox' || pathname.startsWith('/_sandbox/')) {
       sreq.authKind = 'admin';
       return { reply: await handleAdmin(admin, { ...sreq, path: pathname.replace(/\/+$/, '') || '/' }, options.adminToken), company: null, throttled: false, earlyRetry: false };
@@ -85,6 +87,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     // Throttled and failed requests still count as authenticated attempts in the log.
     const auth = authenticate(req.headers.authorization, company, ctx.tokens, settings, ctx.nowMs());
     sreq.authKind = auth.kind;
+    if (verdict.drop) return { reply: { status: 0 }, ...base, drop: true };
     if (verdict.reply) return { reply: verdict.reply, ...base };
     if (!auth.ok) return { reply: auth.reply, ...base };
     const reply = routeApi({ ctx, deliveries: () => sender.deliveries }, company, sreq);
@@ -96,7 +99,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), authKind: 'none' };
-    let outcome: Awaited<ReturnType<typeof dispatch>>;
+    let outcome: Outcome;
     const body = await readBody(req, maxBody);
     if (!body.ok) {
       if (body.reason === 'aborted') return;
@@ -109,6 +112,11 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
         logger.error({ err: error, path: url.pathname }, 'sandbox handler failed');
         outcome = { reply: errorReply(settings, 500, 'Internal sandbox error'), company: null, throttled: false, earlyRetry: false };
       }
+    }
+    if (outcome.drop) {
+      res.socket?.destroy();
+      log.add({ at: isoSeconds(new Date(ctx.nowMs())), method: sreq.method, path: url.pathname, company: outcome.company, status: 0, authKind: sreq.authKind, durationMs: Math.round((performance.now() - started) * 100) / 100, throttled: false, earlyRetry: outcome.earlyRetry, fault: 'dropped-connection' });
+      return;
     }
     const encoded = encodeReply(outcome.reply, wantsJson(sreq));
     const isApi = outcome.company !== null && sreq.authKind !== 'admin';

@@ -66,6 +66,28 @@ describe('random 5xx', () => {
   });
 });
 
+describe('dropped connections', () => {
+  it('closes the connection without an answer, logs it, and keeps serving', async () => {
+    await c.admin('/faults', 'PATCH', { dropConnectionRate: 1 });
+    await expect(c.call('/api/v1/employees/1')).rejects.toThrow();
+    await c.admin('/faults', 'PATCH', { dropConnectionRate: 0 });
+    expect((await c.call('/api/v1/employees/1')).status).toBe(200);
+    const log = (await c.admin('/requests')).json<{ requests: RequestRecord[] }>().requests;
+    expect(log.some((r) => r.fault === 'dropped-connection' && r.status === 0)).toBe(true);
+  });
+});
+
+describe('error header variants', () => {
+  it('sends the error detail under the configured header names', async () => {
+    await c.admin('/faults', 'PATCH', { errorHeaders: ['X-BambooHR-Message', 'X-BambooHR-Error-Messsage'] });
+    const res = await c.call('/api/v1/employees/424242');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-bamboohr-message']).toBe('Employee not found: 424242');
+    expect(res.headers['x-bamboohr-error-messsage']).toBe('Employee not found: 424242');
+    expect(res.headers['x-bamboohr-error-message']).toBeUndefined();
+  });
+});
+
 describe('latency and slow bodies', () => {
   it('adds latency and spreads the body over time', async () => {
     await c.admin('/faults', 'PATCH', { latencyMs: 60 });
@@ -83,5 +105,7 @@ describe('latency and slow bodies', () => {
     expect((await c.admin('/faults', 'PATCH', { latencyMS: 5 })).status).toBe(400);
     expect((await c.admin('/faults', 'PATCH', { errorRate: 'lots' })).status).toBe(400);
     expect((await c.admin('/faults/throttle', 'POST', { status: 418 })).status).toBe(400);
+    expect((await c.admin('/faults', 'PATCH', { errorHeaders: ['bad header'] })).status).toBe(400);
+    expect((await c.admin('/faults', 'PATCH', { errorStatuses: [200] })).status).toBe(400);
   });
 });
