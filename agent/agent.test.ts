@@ -1,6 +1,7 @@
 // The agent over real HTTPS on 127.0.0.1 with the sim backend: every endpoint, every error class and
 // every bad input of the issue. Each response is checked against openapi.yaml by the test client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimBackend } from './backends/sim/backend.ts';
 import { ERRORS } from './errors.ts';
 import { loadContract } from './contract.ts';
 import { startTestAgent, type TestAgent } from './test-support.ts';
@@ -176,6 +177,8 @@ describe('bad input', () => {
     expect(bad.data.error.code).toBe('malformed_json');
     const deep = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: '['.repeat(100_000), idempotencyKey: ikey() });
     expect(deep.data.error.code).toBe('malformed_json');
+    const nested = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: `${'['.repeat(200_000)}${']'.repeat(200_000)}`, idempotencyKey: ikey() });
+    expect([400, 422]).toContain(nested.status);
     const text = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: 'description=x', headers: { 'content-type': 'text/plain' }, idempotencyKey: ikey() });
     expect(text.status).toBe(415);
     const extra = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'x', __proto__: { admin: true }, colour: 'red' }, idempotencyKey: ikey() });
@@ -208,6 +211,17 @@ describe('bad input', () => {
     await t.call('POST', '/v1/_admin/sim/unlock', { key: t.adminKey, body: { company: 'KBS', table: 'GL_SubAccount', key: ['03', 'ADM'] } });
     const retry = await t.call('PUT', `${KBS}/segments/03/values/ADM`, { body: { description: 'Admin' }, headers: { 'if-match': read.data.etag }, idempotencyKey: key });
     expect(retry.status).toBe(200);
+  });
+
+  it('a lock held for a while clears by itself', async () => {
+    await t.call('POST', '/v1/_admin/sim/lock', { key: t.adminKey, body: { company: 'KBS', table: 'GL_Account', key: ['6500-10-ADM-01'], seconds: 0.3 } });
+    const body = { mainAccount: '6500', segments: { '02': '10', '03': 'ADM', '04': '01' }, description: 'Rent Retail Admin Harrisburg' };
+    const read = await t.call('GET', `${KBS}/accounts/6500-10-ADM-01`);
+    const locked = await t.call('POST', `${KBS}/accounts`, { body, headers: { 'if-match': read.data.etag }, idempotencyKey: ikey() });
+    expect(locked.data.error.code).toBe('record_locked');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const ok = await t.call('POST', `${KBS}/accounts`, { body, headers: { 'if-match': read.data.etag }, idempotencyKey: ikey() });
+    expect(ok.data.outcome).toBe('updated');
   });
 
   it('unknown endpoints, methods and out-of-range limits', async () => {
@@ -261,6 +275,19 @@ describe('Sage-side failures surface as typed errors', () => {
 });
 
 describe('restart', () => {
+  it('lets a request in flight finish during a graceful shutdown, then refuses connections', async () => {
+    const { backend } = createSimBackend();
+    const slowBackend = { ...backend, listCompanies: async () => (await new Promise((r) => setTimeout(r, 300)), backend.listCompanies()) };
+    const other = await startTestAgent({ backend: slowBackend });
+    const slow = other.call('GET', '/v1/companies');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = other.agent.close(5000);
+    expect((await slow).status).toBe(200);
+    await closing;
+    await expect(other.call('GET', '/v1/health')).rejects.toThrow();
+    await other.stop();
+  });
+
   it('replays a write after a restart with no second effect, and keeps the data and the certificate', async () => {
     const key = ikey();
     const body = { description: 'Marketing' };

@@ -22,6 +22,9 @@ Prints one JSON line when listening: {"event":"listening","url":...,"fingerprint
   --alt-name NAME       Extra DNS name or IP for the generated certificate (repeatable).
   --client-ca FILE      Turn on mutual TLS: only client certificates signed by this CA connect.
   --max-body-bytes N    Largest request body. Default 1048576.
+sim backend:
+  --sim-licences N      Sage user licences the simulator has. Default 5.
+  --sim-lock-message T  sLastErrorMsg of a locked record (the real text is unverified).
 boi backend:
   --home PATH           The MAS90\\Home folder.
   --user NAME           Sage 100 user (not Administrator). Password from SAGE100_PASSWORD.
@@ -60,6 +63,8 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
       company: { type: 'string', multiple: true },
       sessions: { type: 'string' },
       'headcount-account': { type: 'string' },
+      'sim-licences': { type: 'string' },
+      'sim-lock-message': { type: 'string' },
     },
     strict: true,
   });
@@ -77,6 +82,12 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     ...(values['client-ca'] ? { clientCa: readFileSync(resolve(io.cwd, values['client-ca']), 'utf8') } : {}),
     ...(values['max-body-bytes'] ? { maxBodyBytes: Number(values['max-body-bytes']) } : {}),
   };
+  if (values.backend === 'sim') {
+    options.sim = {
+      ...(values['sim-licences'] ? { licences: Number(values['sim-licences']) } : {}),
+      ...(values['sim-lock-message'] ? { lockMessage: values['sim-lock-message'] } : {}),
+    };
+  }
   if (values.backend === 'boi') {
     if (!values.home || !values.user || !values.company?.length) throw new UsageError('--backend boi needs --home, --user and at least one --company');
     const password = io.env.SAGE100_PASSWORD;

@@ -1,8 +1,9 @@
 // The simulated Sage 100 data files plus the "rest of the office": other users' record locks,
 // the licence count and injected failures. Table data is persisted (atomic write + fsync); locks,
 // licences and faults are runtime state, as they are in a real Sage system.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../fs-atomic.ts';
 import { seedKbs } from './seed.ts';
 import type { CompanyData } from './tables.ts';
 
@@ -65,19 +66,9 @@ export class SimDatabase {
     if (!stored) this.save();
   }
 
-  /** Writes the tables durably: temp file, fsync, rename (a crash leaves the old or the new file, never half). */
+  /** Writes the tables durably (a crash leaves the old or the new file, never half). */
   save(): void {
-    if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temp = `${this.file}.tmp`;
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify({ companies: this.companies }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.file);
+    if (this.file) writeFileAtomic(this.file, JSON.stringify({ companies: this.companies }), 0o600);
   }
 
   lockKey(company: string, table: string, key: string): string {
