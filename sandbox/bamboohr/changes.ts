@@ -187,17 +187,21 @@ export function move(state: SandboxState, company: Company, id: string, input: M
   });
 }
 
-const EDITABLE = ['firstName', 'lastName', 'preferredName', 'workEmail', 'employeeNumber', 'workPhone'] as const;
+const REQUIRED_TEXT = ['firstName', 'lastName', 'employeeNumber'] as const;
+const OPTIONAL_TEXT = ['preferredName', 'workEmail', 'workPhone'] as const;
 
 export function update(state: SandboxState, company: Company, id: string, input: Record<string, unknown>): string[] {
   const e = findEmployee(company, id);
+  const editable: readonly string[] = [...REQUIRED_TEXT, ...OPTIONAL_TEXT];
   for (const key of Object.keys(input)) {
-    if (!(EDITABLE as readonly string[]).includes(key)) throw new ChangeError(400, `field ${key} cannot be edited here; editable: ${EDITABLE.join(', ')}`);
+    if (!editable.includes(key)) throw new ChangeError(400, `field ${key} cannot be edited here; editable: ${editable.join(', ')}`);
   }
+  // Validate everything before changing anything, so a bad field leaves the record untouched.
+  const required = REQUIRED_TEXT.filter((k) => input[k] !== undefined).map((k) => [k, str(input[k], k, true)!] as const);
+  const optional = OPTIONAL_TEXT.filter((k) => input[k] !== undefined).map((k) => [k, str(input[k], k) ?? null] as const);
   return withDiff(state, company, e, () => {
-    for (const key of EDITABLE) {
-      if (input[key] !== undefined) e[key] = str(input[key], key) ?? null as never;
-    }
+    for (const [k, v] of required) e[k] = v;
+    for (const [k, v] of optional) e[k] = v;
   });
 }
 

@@ -115,6 +115,8 @@ export const bamboohrSandboxCommand: Command = {
       settings,
       logger: createLogger({ name: 'bamboohr-sandbox' }),
     });
+    const loopback = !values.host || ['127.0.0.1', 'localhost', '::1'].includes(values.host);
+    if (!loopback && !values['admin-token']) io.stderr('warning: the sandbox admin API (/_sandbox) is open to the network; pass --admin-token\n');
     io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);
     await untilAborted(io.stopSignal);
     await sandbox.close();

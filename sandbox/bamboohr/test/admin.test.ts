@@ -64,6 +64,9 @@ describe('changes through the admin HTTP API', () => {
     expect((await c.admin('/companies/keystone/employees', 'POST', { firstName: 'NoLast' })).status).toBe(400);
     expect((await c.admin('/companies/keystone/employees/20/terminate', 'POST', { date: '01/02/2025' })).status).toBe(400);
     expect((await c.admin('/nothing')).status).toBe(404);
+    expect((await c.admin('/companies/keystone/employees/20', 'PATCH', { firstName: null, preferredName: 'X' })).status).toBe(400);
+    expect((await c.call('/api/v1/employees/20?fields=preferredName')).json<{ preferredName: string | null }>().preferredName).not.toBe('X');
+    expect((await c.admin('/companies/keystone/employees/20', 'PATCH', { ssn: '1' })).status).toBe(400);
   });
 
   it('reset returns to the seed', async () => {
