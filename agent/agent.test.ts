@@ -181,8 +181,11 @@ describe('bad input', () => {
     expect([400, 422]).toContain(nested.status);
     const text = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: 'description=x', headers: { 'content-type': 'text/plain' }, idempotencyKey: ikey() });
     expect(text.status).toBe(415);
-    const extra = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'x', __proto__: { admin: true }, colour: 'red' }, idempotencyKey: ikey() });
+    const extra = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { body: { description: 'x', colour: 'red' }, idempotencyKey: ikey() });
     expect(extra.data.error).toMatchObject({ code: 'validation_failed', field: 'colour', rule: 'unknownField' });
+    const poisoned = await t.call('PUT', `${KBS}/segments/03/values/MKT`, { rawBody: '{"description":"x","__proto__":{"admin":true}}', idempotencyKey: ikey() });
+    expect(poisoned.data.error).toMatchObject({ code: 'validation_failed', field: '__proto__', rule: 'unknownField' });
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
   it('the same Idempotency-Key with a different body is rejected; a write without a key too', async () => {
