@@ -20,6 +20,7 @@ export interface CompanyCredentials {
 const RETRY_FORMATS: RetryAfterFormat[] = ['seconds', 'imf-fixdate', 'rfc850', 'asctime'];
 const ENUMS: Partial<Record<keyof RuntimeSettings, readonly string[]>> = {
   webhookValueStyle: ['flat', 'value'],
+  consent: ['auto', 'page'],
   unknownFields: ['reject', 'ignore'],
   reportEmptyValue: ['empty-string', 'null'],
 };

@@ -30,6 +30,7 @@ Faults and variants (all switchable later through PATCH /_sandbox/faults):
   --slow-body-ms N            spread each API response body over N ms
   --token-ttl-seconds N       access-token lifetime (default 3600)
   --no-refresh-rotation       refresh returns the same refresh token and it stays valid
+  --consent auto|page         redirect at once (default) or show an Allow/Deny page
   --webhook-drop-rate P | --webhook-duplicate-rate P | --webhook-delay-ms N
   --webhook-time-scale F      multiplies the 5/10/20/40/80-minute retry schedule (default 0.001)
   --webhook-value-style flat|value
@@ -49,6 +50,7 @@ const OPTIONS = {
   'slow-body-ms': { type: 'string' },
   'token-ttl-seconds': { type: 'string' },
   'no-refresh-rotation': { type: 'boolean' },
+  consent: { type: 'string' },
   'webhook-drop-rate': { type: 'string' },
   'webhook-duplicate-rate': { type: 'string' },
   'webhook-delay-ms': { type: 'string' },
@@ -104,6 +106,10 @@ export const bamboohrSandboxCommand: Command = {
     set('webhookTimeScale', num('webhook-time-scale', values['webhook-time-scale']));
     set('webhookValueStyle', style);
     if (values['no-refresh-rotation']) settings.refreshRotation = false;
+    if (values.consent !== undefined) {
+      if (values.consent !== 'auto' && values.consent !== 'page') throw new UsageError('--consent must be auto or page');
+      settings.consent = values.consent;
+    }
     const throttle = throttleArg(values.throttle);
     if (throttle) settings.throttle = throttle;
     const sandbox = await startBambooSandbox({

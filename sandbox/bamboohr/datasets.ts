@@ -7,8 +7,6 @@ import { findField, readField, type ReadContext } from './fields.ts';
 import { emptyValue, textOf } from './custom-report.ts';
 import { parseFilter, FilterError, type Row } from './dataset-filter.ts';
 
-
-
 interface DatasetField {
   name: string;
   label: string;

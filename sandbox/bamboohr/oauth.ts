@@ -19,8 +19,20 @@ function plainError(status: number, message: string): Reply {
   return { status, text: message, contentType: 'text/plain; charset=utf-8' };
 }
 
+function consentPage(company: Company, q: URLSearchParams): Reply {
+  const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const hidden = [...q].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  const html = `<!doctype html><meta charset="utf-8"><title>Authorize</title><h1>${esc(company.name)}</h1><p>Allow ${esc(q.get('client_id') ?? '')} to access: ${esc(q.get('scope') ?? '(default scopes)')}</p><form method="post" action="authorize.php">${hidden}<button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>`;
+  return { status: 200, text: html, contentType: 'text/html; charset=utf-8' };
+}
+
+/**
+ * GET shows nothing and redirects at once (auto-consent), or shows a minimal consent page when the
+ * `consent` setting is `page`; the page POSTs back here with decision=allow|deny.
+ */
 export function authorize(ctx: HandlerContext, company: Company, req: SandboxRequest): Reply {
-  const q = req.query;
+  const posted = req.method === 'POST';
+  const q = posted ? new URLSearchParams(req.body.toString('utf8')) : req.query;
   const clientId = q.get('client_id') ?? '';
   const redirectUri = q.get('redirect_uri') ?? '';
   // Errors about the client or redirect URI must not redirect (RFC 6749 §4.1.2.1): the URI is untrusted.
@@ -28,24 +40,20 @@ export function authorize(ctx: HandlerContext, company: Company, req: SandboxReq
   if (!company.oauthClient.redirectUris.includes(redirectUri)) return plainError(400, 'redirect_uri does not match a registered redirect URI');
   const request = q.get('request');
   if (request !== null && request !== 'authorize') return plainError(400, 'Invalid request parameter');
-  const target = new URL(redirectUri);
   const state = q.get('state');
-  if (state !== null) target.searchParams.set('state', state);
-  if (q.get('response_type') !== 'code') {
-    target.searchParams.set('error', 'unsupported_response_type');
+  const back = (params: Record<string, string>): Reply => {
+    const target = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+    if (state !== null) target.searchParams.set('state', state);
     return { status: 302, headers: { location: target.toString() } };
-  }
+  };
+  if (q.get('response_type') !== 'code') return back({ error: 'unsupported_response_type' });
+  if (!posted && ctx.settings.consent === 'page') return consentPage(company, q);
+  if (posted && q.get('decision') !== 'allow') return back({ error: 'access_denied' });
   // Scopes arrive space-separated (form-encoded `+`); absent means the app's configured scopes.
   const scopeText = q.get('scope');
   const scopes = scopeText ? scopeText.split(/[\s+]+/).filter(Boolean) : ['openid', 'offline_access', 'employee', 'employee_directory', 'field', 'report', 'webhooks'];
-  const code = ctx.tokens.issueCode({ company: company.domain, clientId, scopes }, redirectUri, ctx.nowMs());
-  target.searchParams.set('code', code);
-  // state must come back after code in a predictable place; URLSearchParams keeps insertion order.
-  if (state !== null) {
-    target.searchParams.delete('state');
-    target.searchParams.set('state', state);
-  }
-  return { status: 302, headers: { location: target.toString() } };
+  return back({ code: ctx.tokens.issueCode({ company: company.domain, clientId, scopes }, redirectUri, ctx.nowMs()) });
 }
 
 function readParams(req: SandboxRequest): Record<string, string> | undefined {

@@ -28,6 +28,8 @@ export interface RuntimeSettings {
   tokenTtlSeconds: number;
   /** Refresh returns a new refresh token and invalidates the old one (reuse of the old one revokes the family). */
   refreshRotation: boolean;
+  /** /authorize.php redirects at once (auto) or shows a minimal Allow/Deny page. */
+  consent: 'auto' | 'page';
   /** Every token request fails with invalid_grant. */
   forceInvalidGrant: boolean;
   webhookDropRate: number;
@@ -81,6 +83,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   slowBodyMs: 0,
   tokenTtlSeconds: 3600,
   refreshRotation: true,
+  consent: 'auto',
   forceInvalidGrant: false,
   webhookDropRate: 0,
   webhookDuplicateRate: 0,

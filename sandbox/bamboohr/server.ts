@@ -79,7 +79,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     sreq.path = tenant.path;
     sreq.company = company;
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
-    if (tenant.path === '/authorize.php' && sreq.method === 'GET') return { reply: authorize(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
+    if (tenant.path === '/authorize.php' && (sreq.method === 'GET' || sreq.method === 'POST')) return { reply: authorize(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
     if (tenant.path === '/token.php' && sreq.method === 'POST') return { reply: token(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
     if (!tenant.path.startsWith('/api/')) return { reply: errorReply(settings, 404, `No such page: ${tenant.path}`), company: company.domain, throttled: false, earlyRetry: false };
     const verdict = faults.check(String(req.headers.authorization ?? req.socket.remoteAddress ?? ''));

@@ -61,6 +61,24 @@ describe('authorize', () => {
     expect(res.status).toBe(400);
     expect(res.location).toBeUndefined();
   });
+
+  it('shows a consent page when asked to, and honours Allow and Deny', async () => {
+    c.sandbox.admin.setFaults({ consent: 'page' });
+    try {
+      const q = new URLSearchParams({ response_type: 'code', client_id: creds().oauth.clientId, redirect_uri: creds().oauth.redirectUris[0]!, scope: 'openid offline_access', state: 's1' });
+      const page = await httpRequest(`${c.sandbox.companyUrl()}/authorize.php?${q}`);
+      expect(page.status).toBe(200);
+      expect(page.text()).toContain('<form method="post" action="authorize.php">');
+      const decide = (decision: string) =>
+        httpRequest(`${c.sandbox.companyUrl()}/authorize.php`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${q}&decision=${decision}` });
+      const denied = new URL((await decide('deny')).headers.location!);
+      expect([denied.searchParams.get('error'), denied.searchParams.get('state')]).toEqual(['access_denied', 's1']);
+      const allowed = new URL((await decide('allow')).headers.location!);
+      expect((await exchange(allowed.searchParams.get('code')!)).status).toBe(200);
+    } finally {
+      c.sandbox.admin.resetFaults();
+    }
+  });
 });
 
 describe('token', () => {
