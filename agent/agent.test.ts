@@ -216,6 +216,29 @@ describe('bad input', () => {
     expect(retry.status).toBe(200);
   });
 
+  it('a second request with a key still running gets idempotency_in_progress', async () => {
+    const { backend } = createSimBackend();
+    const slowBackend = { ...backend, upsertSubAccount: async (...args: Parameters<typeof backend.upsertSubAccount>) => (await new Promise((r) => setTimeout(r, 300)), backend.upsertSubAccount(...args)) };
+    const other = await startTestAgent({ backend: slowBackend });
+    const body = { description: 'Legal' };
+    const first = other.call('PUT', `${KBS}/segments/03/values/LEG`, { body, idempotencyKey: 'same' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await other.call('PUT', `${KBS}/segments/03/values/LEG`, { body, idempotencyKey: 'same' });
+    expect(second.status).toBe(409);
+    expect(second.data.error).toMatchObject({ code: 'idempotency_in_progress', retryable: true });
+    expect((await first).status).toBe(201);
+    expect((await other.call('PUT', `${KBS}/segments/03/values/LEG`, { body, idempotencyKey: 'same' })).headers['idempotent-replayed']).toBe('true');
+    expect(other.violations).toEqual([]);
+    await other.stop();
+  });
+
+  it('a segment number the structure does not have', async () => {
+    const r = await t.call('PUT', `${KBS}/segments/05/values/X`, { body: { description: 'x' }, idempotencyKey: ikey() });
+    expect(r.data.error).toMatchObject({ code: 'validation_failed', field: 'segment', rule: 'exists' });
+    const main = await t.call('GET', `${KBS}/segments/01/values`);
+    expect(main.data.error).toMatchObject({ field: 'segment' });
+  });
+
   it('a lock held for a while clears by itself', async () => {
     await t.call('POST', '/v1/_admin/sim/lock', { key: t.adminKey, body: { company: 'KBS', table: 'GL_Account', key: ['6500-10-ADM-01'], seconds: 0.3 } });
     const body = { mainAccount: '6500', segments: { '02': '10', '03': 'ADM', '04': '01' }, description: 'Rent Retail Admin Harrisburg' };

@@ -71,6 +71,12 @@ describe('pinning the agent certificate', () => {
     await expect(httpRequest(`${agent.url}/v1/health`, { dispatcher: createDispatcher() })).rejects.toThrow();
   });
 
+  it('does not speak plain HTTP, so a key is never accepted in clear', async () => {
+    const { key } = agent.keys.add('clear-text attempt');
+    const plain = agent.url.replace('https://', 'http://');
+    await expect(httpRequest(`${plain}/v1/companies`, { headers: { authorization: `Bearer ${key}` }, timeoutMs: 3000 })).rejects.toThrow();
+  });
+
   it('keeps the generated certificate across restarts and uses a supplied one when given', async () => {
     expect(agent.certificateGenerated).toBe(true);
     const second = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0 });
