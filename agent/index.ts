@@ -16,6 +16,8 @@ import { loadOrCreateCertificate } from './tls/certificate.ts';
 
 export { ApiKeyStore } from './auth/keys.ts';
 export type { Backend } from './backends/backend.ts';
+/** The error catalogue (stable codes, HTTP status, retryable), for clients in this repository. */
+export { ERRORS, type ErrorCode } from './errors.ts';
 
 export interface AgentOptions {
   /** `sim` (simulated Sage 100, any OS), `boi` (Sage 100 through COM, Windows), or a ready Backend. */
