@@ -90,12 +90,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     cert: identity.cert,
     key: identity.key,
     minVersion: 'TLSv1.2',
+    // Node checks request/header deadlines on this interval (default 30 s); 1 s makes them hold.
+    connectionsCheckingInterval: 1000,
     ...(mutualTls ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(10_000, server.requestTimeout);
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  // An integration agent has a handful of clients; this bounds sockets held by anything else.
+  server.maxConnections = 256;
   const inFlight = new Set<Promise<void>>();
   const handle = createHandler({ routes: routes({ backend, sim, version: agentVersion() }), keys, idempotency, logger, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, mutualTls });
   server.on('request', (req, res) => {

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFingerprint256, createDispatcher, httpRequest } from '../../runtime/lib/http-client.ts';
@@ -135,5 +136,25 @@ describe('mutual TLS', () => {
     expect((await httpRequest(`${agent.url}/v1/_admin/status`, { dispatcher })).status).toBe(403);
     const { key } = agent.keys.add('admin', 'admin');
     expect((await httpRequest(`${agent.url}/v1/_admin/status`, { dispatcher, headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  });
+});
+
+describe('timeouts', () => {
+  it('cuts off a client that never finishes its request headers', async () => {
+    const dir = tempDir();
+    const agent = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0, requestTimeoutMs: 1000 });
+    const started = Date.now();
+    const closedAfterMs = await new Promise<number>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: agent.port, ca: agent.certificate, servername: 'localhost' }, () => {
+        socket.write('GET /v1/companies HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+      });
+      socket.on('error', () => undefined);
+      socket.resume(); // read the 408 so that 'close' can fire
+      socket.on('close', () => resolve(Date.now() - started));
+      setTimeout(() => reject(new Error('the agent kept a stalled request open for 8 s')), 8000).unref();
+    });
+    expect(closedAfterMs).toBeLessThan(4000);
+    await agent.close(500);
+    dir.remove();
   });
 });
