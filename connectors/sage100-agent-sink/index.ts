@@ -18,8 +18,8 @@ export const sage100AgentSink = defineConnector<Sage100AgentSinkConfig>({
         segments: [
           { name: 'main', length: 4, type: 'numeric' },
           { name: 'division', length: 2, type: 'numeric' },
-          { name: 'department', length: 3, type: 'numeric' },
-          { name: 'location', length: 3, type: 'alphanumeric' },
+          { name: 'department', length: 3, type: 'alphanumeric' },
+          { name: 'location', length: 2, type: 'numeric' },
         ],
       },
     },

@@ -93,7 +93,7 @@ function runMappingCases(table: MappingTable, cases: CaseSpec[], yaml: YamlFile,
     if (isDeepStrictEqual(actual, spec.expected)) return { name: spec.name, line, passed: true };
     return { name: spec.name, line, passed: false, detail: lineDiff(show(spec.expected), show(actual)) };
   });
-  const unexercisedRows = table.rows.filter((r) => !used.has(r.index)).map((r) => `${r.from} (line ${table.yaml.locate(`/rows/${r.index}`).line})`);
+  const unexercisedRows = table.rows.filter((r) => !used.has(r.index)).map((r) => `'${r.from}' (line ${table.yaml.locate(`/rows/${r.index}`).line})`);
   return { file, subject: table.file, results, diagnostics: [], unexercisedRows };
 }
 

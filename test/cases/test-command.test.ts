@@ -16,12 +16,12 @@ describe('ml-connector test', () => {
   });
 
   it('prints a diff for a failing mapping case and exits 1', async () => {
-    fixture.edit('mappings/departments.yaml', 'from: Yard, to: "110"', 'from: Yard, to: "111"');
+    fixture.edit('mappings/departments.yaml', 'from: Yard, to: YRD', 'from: Yard, to: YDR');
     const run = await runCli(['test', 'mappings'], { cwd: fixture.dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL mappings/departments.cases.yaml');
-    expect(run.stdout).toContain('✗ Yard books to 110 (mappings/departments.cases.yaml:4)');
-    expect(run.stdout).toMatch(/- "110"\n\s+\+ "111"/);
+    expect(run.stdout).toContain('✗ Yard books to YRD (mappings/departments.cases.yaml:4)');
+    expect(run.stdout).toMatch(/- "YRD"\n\s+\+ "YDR"/);
   });
 
   it('prints a diff for a failing JSONata case', async () => {
@@ -34,12 +34,12 @@ describe('ml-connector test', () => {
   it('reports the mapping rows no case exercised', async () => {
     fixture.edit('mappings/departments.cases.yaml', /  - \{ name: Purchasing.*\n/, '');
     const run = await runCli(['test', 'mappings/departments.cases.yaml'], { cwd: fixture.dir });
-    expect(run.stdout).toMatch(/rows no case exercised: Purchasing \(line \d+\)/);
+    expect(run.stdout).toMatch(/rows no case exercised: 'Purchasing' \(line \d+\)/);
     expect(run.code).toBe(0);
   });
 
   it('reports an invalid cases file with its position', async () => {
-    fixture.edit('mappings/locations.cases.yaml', '{ name: York, input: york, expected: YRK }', '{ name: York, input: york, expect: YRK }');
+    fixture.edit('mappings/locations.cases.yaml', '{ name: York, input: "york, pa", expected: "03" }', '{ name: York, input: "york, pa", expect: "03" }');
     const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/mappings\/locations\.cases\.yaml:5:\d+: error MLC_CASES_INVALID: unknown key 'expect' \(did you mean 'expected'\?\)/);

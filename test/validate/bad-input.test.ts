@@ -42,8 +42,9 @@ const cases: BadCase[] = [
   { name: 'JSONata syntax error in a file', breakIt: (f) => f.edit('mappings/employee.jsonata', '"active": status = "Active"', '"active": status = = "Active"'), code: 'MLC_JSONATA_SYNTAX', file: 'mappings/employee.jsonata', lineWith: '= =', message: /S0\d{3}/ },
   { name: 'unknown connector type', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'type: bamboohr-source', 'type: bamboohr-sourc'), code: 'MLC_CONNECTOR_UNKNOWN', file: EXAMPLE_PIPELINE, lineWith: 'bamboohr-sourc', message: /did you mean 'bamboohr-source'/ },
   { name: 'unset environment variable', breakIt: () => undefined, offline: false, code: 'MLC_ENV_UNSET', file: EXAMPLE_PIPELINE, lineWith: 'BAMBOOHR_CLIENT_ID', message: /BAMBOOHR_CLIENT_ID is not set/ },
-  { name: 'duplicate source key in a mapping', breakIt: (f) => f.edit(DEPARTMENTS, '  - { from: Sales', '  - { from: " warehouse ", to: "101" }\n  - { from: Sales'), code: 'MLC_MAPPING_DUPLICATE_KEY', file: DEPARTMENTS, lineWith: 'warehouse ', message: /duplicate source value ' warehouse ' \(first at line \d+/ },
-  { name: 'code too long for its segment', breakIt: (f) => f.edit(DEPARTMENTS, 'to: "110"', 'to: "1100"'), code: 'MLC_MAPPING_CODE_FORMAT', file: DEPARTMENTS, lineWith: '"1100"', message: /'1100' is 4 characters; segment 'department' allows 3/ },
+  { name: 'duplicate source key in a mapping', breakIt: (f) => f.edit(DEPARTMENTS, '  - { from: Sales', '  - { from: " warehouse ", to: WH2 }\n  - { from: Sales'), code: 'MLC_MAPPING_DUPLICATE_KEY', file: DEPARTMENTS, lineWith: 'warehouse ', message: /duplicate source value ' warehouse ' \(first at line \d+/ },
+  { name: 'code too long for its segment', breakIt: (f) => f.edit(DEPARTMENTS, 'to: YRD', 'to: YARD'), code: 'MLC_MAPPING_CODE_FORMAT', file: DEPARTMENTS, lineWith: 'YARD', message: /'YARD' is 4 characters; segment 'department' allows 3/ },
+  { name: 'code with characters its segment refuses', breakIt: (f) => f.edit('mappings/locations.yaml', 'to: "03"', 'to: "3A"'), code: 'MLC_MAPPING_CODE_FORMAT', file: 'mappings/locations.yaml', lineWith: '"3A"', message: /'3A' must be digits only: segment 'location' is numeric/ },
   { name: 'inline secret', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'apiKey: ${secret:sage-agent-key}', 'apiKey: hunter2'), code: 'MLC_SCHEMA_INVALID', file: EXAMPLE_PIPELINE, lineWith: 'hunter2', message: /secrets are never written inline/ },
 ];
 
@@ -90,7 +91,7 @@ describe('validate as a real process', () => {
 
   it('prints file:line:col, exits 1 and shows no stack trace', () => {
     fixture.edit(EXAMPLE_PIPELINE, 'type: bamboohr-source', 'type: bamboohr-sourc');
-    fixture.edit(DEPARTMENTS, 'to: "110"', 'to: "1100"');
+    fixture.edit(DEPARTMENTS, 'to: YRD', 'to: YARD');
     const run = runCliProcess(['validate', '--offline', 'pipelines'], { cwd: fixture.dir });
     expect(run.code).toBe(1);
     const line = lineOf(fixture.read(EXAMPLE_PIPELINE), 'bamboohr-sourc');

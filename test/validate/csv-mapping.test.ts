@@ -7,9 +7,9 @@ const CSV = `# Keystone locations, exported from the controller's spreadsheet
 # name: locations
 # segment: location
 from,to,description,note
-Harrisburg,HBG,"Harrisburg yard, HQ",
-Lancaster,LAN,Lancaster branch,"opened 2019, ""north"" lot"
-York,YRK,York branch,
+"Harrisburg, PA",01,"Harrisburg yard, HQ",
+"Lancaster, PA",02,Lancaster branch,"opened 2019, ""north"" lot"
+"York, PA",03,York branch,
 `;
 
 interface Report {
@@ -33,27 +33,27 @@ describe('CSV mapping tables', () => {
   });
 
   it('points at the cell of a code too long for its segment', async () => {
-    fixture.edit('mappings/locations.csv', 'York,YRK,', 'York,YORK,');
+    fixture.edit('mappings/locations.csv', '"York, PA",03,', '"York, PA",003,');
     const report = await validate();
-    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_MAPPING_CODE_FORMAT', file: 'mappings/locations.csv', line: 7, col: 6 }));
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_MAPPING_CODE_FORMAT', file: 'mappings/locations.csv', line: 7, col: 12 }));
   });
 
   it('points at the row of a duplicate source value', async () => {
-    fixture.write('mappings/locations.csv', `${CSV}york,YR2,,\n`);
+    fixture.write('mappings/locations.csv', `${CSV}"york, pa",05,,\n`);
     const report = await validate();
     expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_MAPPING_DUPLICATE_KEY', line: 8, col: 1 }));
   });
 
   it('names an unknown setting line with a suggestion', async () => {
-    fixture.edit('mappings/locations.csv', '# segment: location', '# segment: location\n# defualt: HBG');
+    fixture.edit('mappings/locations.csv', '# segment: location', '# segment: location\n# defualt: 01');
     const report = await validate();
     expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_SCHEMA_UNKNOWN_KEY', line: 4, message: expect.stringContaining("did you mean 'default'") }));
   });
 
   it('runs cases against a CSV table', async () => {
-    fixture.write('mappings/locations.cases.yaml', 'subject: locations.csv\ncases:\n  - { name: york, input: York, expected: YRK }\n');
+    fixture.write('mappings/locations.cases.yaml', 'subject: locations.csv\ncases:\n  - { name: york, input: \"York, PA\", expected: \"03\" }\n');
     const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
     expect(run.stdout).toContain('locations.csv: 1 passed, 0 failed');
-    expect(run.stdout).toMatch(/rows no case exercised: Harrisburg \(line 5\), Lancaster \(line 6\)/);
+    expect(run.stdout).toMatch(/rows no case exercised: 'Harrisburg, PA' \(line 5\), 'Lancaster, PA' \(line 6\)/);
   });
 });
