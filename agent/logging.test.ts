@@ -23,8 +23,10 @@ afterAll(async () => {
 it('logs each request without secrets', async () => {
   await t.call('PUT', '/v1/companies/KBS/segments/03/values/LOG', { body: { description: 'Secretive Department' }, idempotencyKey: 'log-1' });
   await t.call('GET', '/v1/companies', { key: 'mlc_000000000000_not-a-real-key-but-secret' });
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+  // The log line is written after the response is sent: wait for it rather than guess a delay.
+  const requestLines = (): Array<Record<string, unknown>> => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+  for (let i = 0; i < 100 && requestLines().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const requests = requestLines();
   expect(requests).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ method: 'PUT', status: 201, principal: expect.stringMatching(/^key:[0-9a-f]{12}$/) }),

@@ -8,6 +8,7 @@ import type { ComRuntime } from './com.ts';
 import { listHeadcount, upsertHeadcount } from './headcount.ts';
 import { DEFAULT_PATTERNS, type MessagePatterns } from './objects.ts';
 import { SessionPool } from './pool.ts';
+import type { BoiSession } from './session.ts';
 import { readStructure } from './structure.ts';
 import { findSubAccount, listSubAccounts, normaliseSubAccountKey, upsertSubAccount } from './subaccounts.ts';
 
@@ -60,7 +61,7 @@ export function createBoiBackend(options: BoiBackendOptions): Backend {
   }
 
   /** Async on purpose: the HTTP layer awaits, and a worker-thread COM host can slot in later. */
-  async function run<T>(code: string, work: (session: Parameters<Parameters<SessionPool['run']>[1]>[0], structure: () => AccountStructure) => T, read = false): Promise<T> {
+  async function run<T>(code: string, work: (session: BoiSession, structure: () => AccountStructure) => T, read = false): Promise<T> {
     const co = company(code);
     return pool.run(
       co,

@@ -45,7 +45,14 @@ export class BoiSession {
       ['SetModule', () => session.nSetModule(MODULE)],
     ];
     for (const [step, call] of steps) {
-      if (call() === 0) {
+      let rc: number;
+      try {
+        rc = call();
+      } catch (error) {
+        release(session); // a half-open session may hold a licence
+        throw error;
+      }
+      if (rc === 0) {
         const error = classifyBoiFailure(session.sLastErrorMsg, step, config.classify, 'permission_denied');
         release(session);
         throw error;

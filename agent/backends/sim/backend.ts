@@ -55,12 +55,11 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
   // Keep the call log from growing without bound in a long demo run.
   const trim = setInterval(() => calls.splice(0, Math.max(0, calls.length - 1000)), 10_000);
   trim.unref();
-  const close = backend.close;
-  backend.close = async () => {
+  const close = async (): Promise<void> => {
     clearInterval(trim);
-    await close();
+    await backend.close();
   };
-  return { backend, admin: simAdmin(db), db, calls };
+  return { backend: { ...backend, close }, admin: simAdmin(db), db, calls };
 }
 
 function companyOf(db: SimDatabase, code: string) {
