@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { certificateFingerprint256 } from '../../runtime/lib/http-client.ts';
+import { generateSelfSigned } from '../../runtime/lib/self-signed.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
 
 export interface TlsIdentity {
@@ -43,25 +43,4 @@ export async function loadOrCreateCertificate(dataDir: string, options: Certific
   writeFileAtomic(keyPath, pems.key, 0o600);
   writeFileAtomic(certPath, pems.cert, 0o644);
   return { ...pems, fingerprint256: certificateFingerprint256(pems.cert), generated: true };
-}
-
-/** A self-signed server certificate for `names` plus the loopback addresses; valid two years. */
-export async function generateSelfSigned(commonName: string, names: string[] = ['localhost']): Promise<{ cert: string; key: string }> {
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const notAfterDate = new Date(notBeforeDate.getTime() + 2 * 365 * 24 * 3600 * 1000);
-  const dns = [...new Set(names.filter((n) => n && !/^[\d.:]+$/.test(n)))];
-  const ips = [...new Set(['127.0.0.1', '::1', ...names.filter((n) => /^[\d.:]+$/.test(n))])];
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
 }

@@ -6,38 +6,11 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFingerprint256, createDispatcher, httpRequest } from '../../runtime/lib/http-client.ts';
 import { startAgent, type RunningAgent } from '../index.ts';
 import { tempDir } from '../test-support.ts';
-import { generateSelfSigned } from './certificate.ts';
-
-async function makeCa(name: string): Promise<{ cert: string; key: string }> {
-  const ca = await generate([{ name: 'commonName', value: name }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  return { cert: ca.cert, key: ca.private };
-}
-
-async function clientCert(ca: { cert: string; key: string }, name: string): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: name }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    ca,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', clientAuth: true },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
-}
+import { generateCertificateAuthority, generateClientCertificate, generateSelfSigned } from '../../runtime/lib/self-signed.ts';
 
 describe('pinning the agent certificate', () => {
   const dir = tempDir();
@@ -103,10 +76,10 @@ describe('mutual TLS', () => {
   let foreign: { cert: string; key: string };
 
   beforeAll(async () => {
-    const ca = await makeCa('KBS integration CA');
-    const otherCa = await makeCa('Somebody else CA');
-    good = await clientCert(ca, 'ml-connector runtime');
-    foreign = await clientCert(otherCa, 'ml-connector runtime');
+    const ca = await generateCertificateAuthority('KBS integration CA');
+    const otherCa = await generateCertificateAuthority('Somebody else CA');
+    good = await generateClientCertificate(ca, 'ml-connector runtime');
+    foreign = await generateClientCertificate(otherCa, 'ml-connector runtime');
     agent = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0, clientCa: ca.cert });
   });
   afterAll(async () => {

@@ -31,6 +31,9 @@ const WRAPPERS: Record<string, string> = {
   jsonata: 'runtime/lib/jsonata.ts',
   undici: 'runtime/lib/http-client.ts',
   pino: 'runtime/lib/log.ts',
+  selfsigned: 'runtime/lib/self-signed.ts',
+  lowdb: 'runtime/lib/lowdb.ts',
+  'node-cron': 'runtime/lib/cron.ts',
 };
 
 function importsOf(text: string): string[] {
