@@ -4,13 +4,15 @@ import { EXIT, UsageError, type Command } from '../../runtime/cli/command.ts';
 import { parseCommandArgs } from '../../runtime/cli/args.ts';
 import { untilAborted } from '../../runtime/cli/process-io.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
+import { readFileSync } from 'node:fs';
+import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';
 import type { RuntimeSettings, ThrottleWindow } from './options.ts';
 import type { CompanySpec } from './model.ts';
 import { DEFAULT_COMPANY } from './seed.ts';
 import type { RetryAfterFormat } from './time.ts';
 
-const USAGE = `Usage: ml-connector sandbox bamboohr [--port N] [--host ADDR] [--data FILE] [--employees N]
+const USAGE = `Usage: ml-connector sandbox bamboohr [--port N] [--host ADDR] [--tls] [--data FILE] [--employees N]
                                     [--company DOMAIN[:EMPLOYEES]]... [--admin-token T] [fault options]
 
 Starts a local stand-in for BambooHR's API and prints one JSON line: base URLs, the API key and the
@@ -21,6 +23,9 @@ OAuth client id/secret/redirect URI of the seeded company "keystone". Runs until
   --employees N               size of the default company (default 200)
   --company DOMAIN[:N]        serve another company too (repeatable)
   --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/*
+  --tls                       serve HTTPS with a fresh self-signed certificate (printed in the JSON line
+                              as tls.certificate and tls.fingerprint256, for clients to pin)
+  --cert FILE --key FILE      serve HTTPS with this certificate and key (PEM)
 Faults and variants (all switchable later through PATCH /_sandbox/faults):
   --latency-ms N              added to every API answer
   --error-rate P              seeded share (0..1) of API requests answered 500/502
@@ -43,6 +48,9 @@ const OPTIONS = {
   employees: { type: 'string' },
   company: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  tls: { type: 'boolean' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
   'latency-ms': { type: 'string' },
   'error-rate': { type: 'string' },
   'drop-connection-rate': { type: 'string' },
@@ -73,6 +81,18 @@ function throttleArg(value: string | undefined): ThrottleWindow | null {
     throw new UsageError(`--throttle must look like 429:30 or 503:10:imf-fixdate, got '${value}'`);
   }
   return { status: Number(status) as 429 | 503, untilMs: Date.now() + s * 1000, retryAfterFormat: format as RetryAfterFormat };
+}
+
+async function tlsArg(generate: boolean, certFile: string | undefined, keyFile: string | undefined): Promise<{ cert: string; key: string } | undefined> {
+  if (certFile || keyFile) {
+    if (!certFile || !keyFile) throw new UsageError('give both --cert and --key, or neither');
+    try {
+      return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+    } catch (error) {
+      throw new UsageError(`cannot read the certificate or key: ${(error as Error).message}`);
+    }
+  }
+  return generate ? generateSandboxCertificate() : undefined;
 }
 
 export const bamboohrSandboxCommand: Command = {
@@ -112,7 +132,9 @@ export const bamboohrSandboxCommand: Command = {
     }
     const throttle = throttleArg(values.throttle);
     if (throttle) settings.throttle = throttle;
+    const tls = await tlsArg(values.tls === true, values.cert, values.key);
     const sandbox = await startBambooSandbox({
+      ...(tls ? { tls } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
       ...(values.data ? { dataFile: values.data } : {}),

@@ -1,5 +1,6 @@
 // Public surface of the BambooHR sandbox for in-process use (connector and end-to-end tests).
 export { startBambooSandbox, type RunningSandbox } from './server.ts';
+export { generateSandboxCertificate } from './certificate.ts';
 export type { SandboxOptions, RuntimeSettings, ThrottleWindow } from './options.ts';
 export { DEFAULT_SETTINGS } from './options.ts';
 export type { SandboxAdmin, CompanyCredentials } from './admin.ts';

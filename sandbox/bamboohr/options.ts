@@ -67,6 +67,11 @@ export interface SandboxOptions {
   /** Seed of the PRNG behind random faults. */
   faultSeed?: string;
   webhookTimeoutMs?: number;
+  /**
+   * Serve HTTPS with this certificate and key (PEM), as BambooHR does; clients trust the certificate
+   * by pinning it. `generateSandboxCertificate()` makes one for localhost and *.bamboohr.localhost.
+   */
+  tls?: { cert: string; key: string };
   /** Trust for https webhook targets (e.g. the runtime's self-signed certificate). */
   webhookTrust?: TlsTrust;
   /** Capacity of the request log ring. */

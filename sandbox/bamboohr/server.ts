@@ -1,8 +1,10 @@
 // The HTTP adapter: node:http in, one SandboxRequest through tenant resolution, faults, auth and
 // routing, one Reply out, one request-log line. Any unexpected error becomes a 500, never a crash.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { certificateFingerprint256 } from '../../runtime/lib/http-client.ts';
 import { silentLogger } from '../../runtime/lib/log.ts';
 import { SandboxState } from './state.ts';
 import { TokenStore } from './tokens.ts';
@@ -24,7 +26,7 @@ import { DebouncedSaver, loadSnapshot } from './persistence.ts';
 import { isoSeconds, systemClock } from './time.ts';
 
 export interface RunningSandbox {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// when started with `tls` */
   url: string;
   port: number;
   /** Company base URL in path-prefix form: append `/api/v1/...`, `/authorize.php`, `/token.php`. */
@@ -136,13 +138,15 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     });
   }
 
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'sandbox request failed');
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
+  const scheme = options.tls ? 'https' : 'http';
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,11 +154,11 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origin = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const first = specs[0]?.domain ?? DEFAULT_COMPANY.domain;
   const companyUrl = (d = first): string => `${origin}/co/${d}`;
   const gatewayUrl = (d = first): string => `${origin}/api/gateway.php/${d}/v1`;
-  const hostUrl = (d = first): string => `http://${d}.bamboohr.localhost:${port}`;
+  const hostUrl = (d = first): string => `${scheme}://${d}.bamboohr.localhost:${port}`;
   logger.info({ port, companies: [...state.companies.keys()] }, 'BambooHR sandbox listening');
 
   return {
@@ -184,6 +188,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
         redirectUri: c.oauth.redirectUris[0],
         employees: c.employees,
         companies: admin.companies().map((x) => x.domain),
+        ...(options.tls ? { tls: { fingerprint256: certificateFingerprint256(options.tls.cert), certificate: options.tls.cert } } : {}),
       };
     },
     close: async () => {
