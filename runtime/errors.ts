@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   MLC_MAPPING_SEGMENT_UNKNOWN: { class: 'config', summary: "A mapping table's target segment is not in the sink's account format." },
   MLC_ENV_UNSET: { class: 'config', summary: 'A ${env:NAME} reference names an environment variable that is not set.' },
   MLC_SECRET_MISSING: { class: 'config', summary: 'A ${secret:name} reference names a secret that is not stored.' },
+  MLC_SECRETS_UNCHECKED: { class: 'config', summary: 'Warning: secret references were not checked because no secret store is configured.' },
   MLC_CASES_FAILED: { class: 'config', summary: 'A mapping or JSONata test case produced something other than what it expects.' },
   MLC_CASES_INVALID: { class: 'config', summary: 'A cases file is malformed.' },
   MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'bug', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },

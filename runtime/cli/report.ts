@@ -1,5 +1,5 @@
 // How diagnostics are shown: for people (text), for programs (json), for GitHub Actions (annotations).
-import { formatPosition, type Diagnostic } from '../load/diagnostic.ts';
+import { formatPosition, isError, type Diagnostic } from '../load/diagnostic.ts';
 import type { FileReport } from '../validate/validate-files.ts';
 
 export type ReportFormat = 'text' | 'json' | 'github';
@@ -8,7 +8,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'github'
 export function formatDiagnosticText(d: Diagnostic): string {
   const where = d.path ? ` (at ${d.path})` : '';
   const hint = d.hint ? `\n    hint: ${d.hint}` : '';
-  return `${formatPosition(d)}: error ${d.code}: ${d.message}${where}${hint}\n`;
+  return `${formatPosition(d)}: ${isError(d) ? 'error' : 'warning'} ${d.code}: ${d.message}${where}${hint}\n`;
 }
 
 /** GitHub Actions workflow commands: data is escaped so a message cannot end the command early. */
@@ -22,23 +22,30 @@ function escapeProperty(text: string): string {
 export function formatDiagnosticGithub(d: Diagnostic): string {
   const position = d.line > 0 ? `,line=${d.line},col=${d.col}` : '';
   const message = `${d.message}${d.path ? ` (at ${d.path})` : ''}${d.hint ? `. Hint: ${d.hint}` : ''}`;
-  return `::error file=${escapeProperty(d.file)}${position},title=${escapeProperty(d.code)}::${escapeData(message)}\n`;
+  return `::${isError(d) ? 'error' : 'warning'} file=${escapeProperty(d.file)}${position},title=${escapeProperty(d.code)}::${escapeData(message)}\n`;
 }
 
 export function renderReport(reports: readonly FileReport[], format: ReportFormat): string {
   const diagnostics = reports.flatMap((r) => r.diagnostics);
-  const invalidFiles = reports.filter((r) => r.diagnostics.length > 0).length;
+  const errors = diagnostics.filter(isError).length;
+  const valid = (r: FileReport): boolean => !r.diagnostics.some(isError);
+  const invalidFiles = reports.filter((r) => !valid(r)).length;
   if (format === 'json') {
-    return `${JSON.stringify({ valid: diagnostics.length === 0, checked: reports.length, invalid: invalidFiles, files: reports.map((r) => ({ file: r.file, kind: r.kind, valid: r.diagnostics.length === 0 })), diagnostics }, null, 2)}\n`;
+    return `${JSON.stringify({ valid: errors === 0, checked: reports.length, invalid: invalidFiles, files: reports.map((r) => ({ file: r.file, kind: r.kind, valid: valid(r) })), diagnostics }, null, 2)}\n`;
   }
-  if (format === 'github') {
-    return diagnostics.map(formatDiagnosticGithub).join('') + summary(reports.length, invalidFiles, diagnostics.length);
-  }
-  return diagnostics.map(formatDiagnosticText).join('') + summary(reports.length, invalidFiles, diagnostics.length);
+  const tail = summary(reports.length, invalidFiles, errors, diagnostics.length - errors);
+  if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('') + tail;
+  return diagnostics.map(formatDiagnosticText).join('') + tail;
 }
 
-function summary(checked: number, invalid: number, problems: number): string {
-  const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-  if (problems === 0) return `ok: ${files(checked)} valid\n`;
-  return `${problems} problem${problems === 1 ? '' : 's'} in ${files(invalid)} (${files(checked)} checked)\n`;
+/** True when no report has an error (warnings allowed). */
+export function reportsValid(reports: readonly FileReport[]): boolean {
+  return reports.every((r) => !r.diagnostics.some(isError));
+}
+
+function summary(checked: number, invalid: number, errors: number, warnings: number): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const warned = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
+  if (errors === 0) return `ok: ${plural(checked, 'file')} valid${warned}\n`;
+  return `${plural(errors, 'problem')} in ${plural(invalid, 'file')} (${plural(checked, 'file')} checked)${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}\n`;
 }

@@ -4,7 +4,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { plainSecretLookup } from '../secrets/plain-lookup.ts';
 import { isCheckedFile, validateFiles } from '../validate/validate-files.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from './report.ts';
+import { REPORT_FORMATS, renderReport, reportsValid, type ReportFormat } from './report.ts';
 import { collectFiles } from './walk.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -49,7 +49,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
         offline: values.offline === true,
       });
       io.stdout(renderReport(reports, format));
-      return reports.some((r) => r.diagnostics.length > 0) ? EXIT.invalid : EXIT.ok;
+      return reportsValid(reports) ? EXIT.ok : EXIT.invalid;
     },
   };
 }

@@ -14,7 +14,11 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** Absent for errors. A warning is shown but does not make the file invalid. */
+  severity?: 'warning';
 }
+
+export const isError = (d: Diagnostic): boolean => d.severity !== 'warning';
 
 export function formatPosition(d: Pick<Diagnostic, 'file' | 'line' | 'col'>): string {
   return d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;

@@ -6,7 +6,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { CodeFormat } from '../connectors/definition.ts';
 import { compileExpression, type CompiledExpression } from '../lib/jsonata.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import { isError, type Diagnostic } from './diagnostic.ts';
 import { getOrCreate } from '../util/get-or-create.ts';
 import { checkMappingCodes, loadMappingTable, type MappingLoad, type MappingTable } from './mapping-table.ts';
 import type { Pipeline, Step } from './pipeline.types.generated.ts';
@@ -108,7 +108,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   }
 
   diagnostics.push(...(await checkEnvironment(doc, yaml, options)));
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.some(isError)) return { diagnostics };
   return { pipeline: { file, pipeline: doc as unknown as Pipeline, tables, expressions }, diagnostics };
 }
 
@@ -166,13 +166,28 @@ async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions):
   }));
   if (options.offline) return diagnostics;
   const envNames = Object.keys(options.env);
+  const secretsCheckable = options.secrets.configured();
+  const firstSecret = references.find((r) => r.kind === 'secret');
+  if (firstSecret && !secretsCheckable) {
+    const count = references.filter((r) => r.kind === 'secret').length;
+    diagnostics.push({
+      code: 'MLC_SECRETS_UNCHECKED',
+      phase: 'environment',
+      severity: 'warning',
+      file: yaml.file,
+      ...yaml.locate(firstSecret.pointer),
+      path: firstSecret.pointer,
+      message: `${count} secret reference${count === 1 ? ' was' : 's were'} not checked: no secret store is configured here`,
+      hint: 'set ML_CONNECTOR_SECRETS_DIR or pass --secrets-dir (or set ML_CONNECTOR_SECRET_<NAME> variables); --offline skips this phase',
+    });
+  }
   for (const reference of references) {
     const at = { file: yaml.file, ...yaml.locate(reference.pointer), path: reference.pointer };
     if (reference.kind === 'env' && options.env[reference.name] === undefined) {
       const suggestion = closestMatch(reference.name, envNames);
       diagnostics.push({ code: 'MLC_ENV_UNSET', phase: 'environment', ...at, message: `environment variable ${reference.name} is not set${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, hint: 'set it, or run validate with --offline where the environment is not available' });
     }
-    if (reference.kind === 'secret' && !(await options.secrets.has(reference.name))) {
+    if (reference.kind === 'secret' && secretsCheckable && !(await options.secrets.has(reference.name))) {
       diagnostics.push({ code: 'MLC_SECRET_MISSING', phase: 'environment', ...at, message: `secret '${reference.name}' is not stored`, hint: `looked in ${options.secrets.describe()}; or run validate with --offline` });
     }
   }

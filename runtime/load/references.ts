@@ -47,6 +47,8 @@ export function findReferences(value: unknown, path: (string | number)[] = []): 
 
 /** Where secrets come from. The engine's encrypted store implements this; `validate` only asks whether a name exists. */
 export interface SecretLookup {
+  /** Whether any secret source is set up here; when none is, references cannot be checked. */
+  configured(): boolean;
   has(name: string): Promise<boolean>;
   /** Where it looked, for the hint of a missing-secret message. */
   describe(): string;

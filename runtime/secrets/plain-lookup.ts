@@ -11,6 +11,7 @@ export function secretEnvName(name: string): string {
 
 export function plainSecretLookup(env: NodeJS.ProcessEnv, directory: string | undefined): SecretLookup {
   return {
+    configured: () => directory !== undefined || Object.keys(env).some((key) => key.startsWith('ML_CONNECTOR_SECRET_')),
     async has(name) {
       if (env[secretEnvName(name)] !== undefined) return true;
       if (!directory || name.includes('/') || name.startsWith('.')) return false;

@@ -41,7 +41,8 @@ const cases: BadCase[] = [
   { name: 'JSONata syntax error inline', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'expression: status = "Active" or', 'expression: status = "Active" or or'), code: 'MLC_JSONATA_SYNTAX', file: EXAMPLE_PIPELINE, lineWith: 'or or', message: /S0\d{3}/ },
   { name: 'JSONata syntax error in a file', breakIt: (f) => f.edit('mappings/employee.jsonata', '"active": status = "Active"', '"active": status = = "Active"'), code: 'MLC_JSONATA_SYNTAX', file: 'mappings/employee.jsonata', lineWith: '= =', message: /S0\d{3}/ },
   { name: 'unknown connector type', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'type: bamboohr-source', 'type: bamboohr-sourc'), code: 'MLC_CONNECTOR_UNKNOWN', file: EXAMPLE_PIPELINE, lineWith: 'bamboohr-sourc', message: /did you mean 'bamboohr-source'/ },
-  { name: 'unset environment variable', breakIt: () => undefined, offline: false, code: 'MLC_ENV_UNSET', file: EXAMPLE_PIPELINE, lineWith: 'BAMBOOHR_CLIENT_ID', message: /BAMBOOHR_CLIENT_ID is not set/ },
+  { name: 'unset environment variable', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'url: https://sage-agent.keystone.internal:8443', 'url: https://${env:SAGE_AGENT_HOST}:8443'), offline: false, code: 'MLC_ENV_UNSET', file: EXAMPLE_PIPELINE, lineWith: 'SAGE_AGENT_HOST', message: /SAGE_AGENT_HOST is not set/ },
+  { name: 'missing secret (with a secret store configured)', breakIt: () => undefined, offline: false, code: 'MLC_SECRET_MISSING', file: EXAMPLE_PIPELINE, lineWith: 'bamboohr-client-secret', message: /secret 'bamboohr-client-secret' is not stored/ },
   { name: 'duplicate source key in a mapping', breakIt: (f) => f.edit(DEPARTMENTS, '  - { from: Sales', '  - { from: " warehouse ", to: WH2 }\n  - { from: Sales'), code: 'MLC_MAPPING_DUPLICATE_KEY', file: DEPARTMENTS, lineWith: 'warehouse ', message: /duplicate source value ' warehouse ' \(first at line \d+/ },
   { name: 'code too long for its segment', breakIt: (f) => f.edit(DEPARTMENTS, 'to: YRD', 'to: YARD'), code: 'MLC_MAPPING_CODE_FORMAT', file: DEPARTMENTS, lineWith: 'YARD', message: /'YARD' is 4 characters; segment 'department' allows 3/ },
   { name: 'code with characters its segment refuses', breakIt: (f) => f.edit('mappings/locations.yaml', 'to: "03"', 'to: "3A"'), code: 'MLC_MAPPING_CODE_FORMAT', file: 'mappings/locations.yaml', lineWith: '"3A"', message: /'3A' must be digits only: segment 'location' is numeric/ },
@@ -79,6 +80,21 @@ describe('validate rejects bad input clearly', () => {
     expect(found?.col).toBeGreaterThan(0);
     if (bad.lineWith) expect(found?.line).toBe(lineOf(fixture.read(bad.file), bad.lineWith));
     expect(fixture.listing()).toEqual(before);
+  });
+
+  it('warns, without failing, that secrets went unchecked when no secret store is configured', async () => {
+    const run = await runCli(['validate', 'pipelines'], { cwd: fixture.dir, env: {} });
+    expect(run.stdout).toMatch(/warning MLC_SECRETS_UNCHECKED: 5 secret references were not checked/);
+    expect(run.stdout).toContain('ok: 1 file valid (1 warning)');
+    expect(run.code).toBe(0);
+  });
+
+  it('finds secrets stored as files in the secrets directory or as variables', async () => {
+    const names = ['bamboohr-client-secret', 'bamboohr-refresh-token', 'bamboohr-webhook-key', 'sage-agent-ca'];
+    for (const name of names) fixture.write(name, 'value');
+    const run = await runCli(['validate', 'pipelines', '--secrets-dir', '.'], { cwd: fixture.dir, env: { ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'value' } });
+    expect(run.stdout).toBe('ok: 1 file valid\n');
+    expect(run.code).toBe(0);
   });
 });
 
