@@ -8,8 +8,7 @@ import { validateCommand } from '../runtime/cli/validate-command.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
 import { demoCommand } from './demo-command.ts';
-import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
-import { agentCommand, agentKeysCommand } from '../agent/command.ts';
+import { lazyCommand } from '../runtime/cli/lazy-command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
@@ -20,9 +19,10 @@ export const commands: readonly Command[] = [
   validate,
   test,
   demoCommand(validate, test),
-  bamboohrSandboxCommand,
-  agentCommand,
-  agentKeysCommand,
+  // The servers load only when asked for (a test checks that these summaries match theirs).
+  lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
+  lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
+  lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),
 ];
 
 export async function main(args: string[]): Promise<number> {

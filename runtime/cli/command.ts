@@ -14,7 +14,8 @@ export interface Command {
   /** One or more words, e.g. `validate` or `keys add`. */
   name: string;
   summary: string;
-  usage: string;
+  /** The --help text; a function for commands whose implementation loads on first use. */
+  usage: string | (() => Promise<string>);
   run(args: string[], io: CliIo): Promise<number>;
 }
 

@@ -35,7 +35,8 @@ export async function dispatch(program: string, commands: readonly Command[], ar
     return EXIT.usage;
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout(found.command.usage.endsWith('\n') ? found.command.usage : `${found.command.usage}\n`);
+    const usage = typeof found.command.usage === 'string' ? found.command.usage : await found.command.usage();
+    io.stdout(usage.endsWith('\n') ? usage : `${usage}\n`);
     return EXIT.ok;
   }
   try {
