@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real servers on 127.0.0.1; forks keep each file's sockets and timers apart.
     pool: 'forks',
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });
