@@ -1,7 +1,7 @@
 // The changes the admin API can make (hire, terminate, rehire, move, update, delete, list options).
 // Each one edits the history tables the way BambooHR does and records the change once.
 import type { Company, Employee, JobInfoRow, ListAlias, ListOption } from './model.ts';
-import { LIST_ALIASES } from './model.ts';
+import { LIST_ALIASES, employeeById } from './model.ts';
 import { currentRow, readField, findField, type ReadContext } from './fields.ts';
 import type { SandboxState } from './state.ts';
 import { isoSeconds, NO_DATE } from './time.ts';
@@ -33,7 +33,7 @@ function str(value: unknown, name: string, required = false): string | undefined
 }
 
 export function findEmployee(company: Company, id: string | number): Employee {
-  const e = company.employees[String(id)];
+  const e = employeeById(company, id);
   if (!e || e.deleted) throw new ChangeError(404, `employee ${id} not found in ${company.domain}`);
   return e;
 }

@@ -46,6 +46,8 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+const MAX_DEPTH = 100;
+
 const OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 
 function compare(a: string | null, b: string | null): number {
@@ -74,11 +76,15 @@ export function parseFilter(text: string, knownField: (name: string) => boolean)
     throw new FilterError(`expected a value, got ${t.text}`);
   };
 
+  let depth = 0;
   const term = (): Predicate => {
     if (peek()?.text === '(') {
       take();
+      // Recursion per parenthesis: a bound keeps a hostile filter a 422 instead of a stack overflow.
+      if (++depth > MAX_DEPTH) throw new FilterError(`parentheses nested deeper than ${MAX_DEPTH}`);
       const inner = orExpr();
       if (take().text !== ')') throw new FilterError('expected )');
+      depth--;
       return inner;
     }
     const field = take();

@@ -1,5 +1,5 @@
 // Employee read endpoints: Get Employee, directory, changed IDs, tables and changed tables.
-import type { Company, Employee } from './model.ts';
+import { employeeById, type Company, type Employee } from './model.ts';
 import type { HandlerContext } from './context.ts';
 import { errorReply, type Reply, type SandboxRequest } from './http.ts';
 import { readField, selectFields, type ReadContext } from './fields.ts';
@@ -24,7 +24,7 @@ export function getEmployee(ctx: HandlerContext, company: Company, req: SandboxR
     return errorReply(ctx.settings, 400, `Invalid field name(s): ${unknown.join(', ')}`);
   }
   const realId = id === '0' ? String(company.apiUserEmployeeId) : id;
-  const e = company.employees[realId];
+  const e = employeeById(company, realId);
   if (!/^\d+$/.test(id) || !e || e.deleted) return errorReply(ctx.settings, 404, `Employee not found: ${id}`);
   const rc = readCtx(ctx, company, req);
   const out: Record<string, string | boolean | null> = { id: String(e.id) };
@@ -108,7 +108,7 @@ export function changed(ctx: HandlerContext, company: Company, req: SandboxReque
   if (typeof since !== 'number') return since;
   const type = (req.query.get('type') ?? 'all').toLowerCase();
   const wanted: Record<string, string | undefined> = { all: undefined, inserted: 'Inserted', updated: 'Updated', deleted: 'Deleted' };
-  if (!(type in wanted)) return errorReply(ctx.settings, 400, `Invalid type: ${type}`);
+  if (!Object.hasOwn(wanted, type)) return errorReply(ctx.settings, 400, `Invalid type: ${type}`);
   const filter = wanted[type];
   const list = changedSince(company, since).filter((e) => !filter || e.lastAction === filter);
   const employees: Record<string, { id: string; action: string; lastChanged: string }> = {};
@@ -128,7 +128,7 @@ function tableRows(ctx: HandlerContext, company: Company, e: Employee, table: st
     id === null ? null : (company.lists[alias].options.find((o) => o.id === id)?.name ?? null);
   if (table === 'jobInfo') {
     return e.jobInfo.map((r) => {
-      const boss = r.reportsTo ? company.employees[String(r.reportsTo)] : undefined;
+      const boss = r.reportsTo ? employeeById(company, r.reportsTo) : undefined;
       return {
         id: String(r.id),
         employeeId: String(e.id),
@@ -166,7 +166,7 @@ export function table(ctx: HandlerContext, company: Company, req: SandboxRequest
     // "all" includes inactive and terminated employees; deleted ones are gone.
     for (const e of Object.values(company.employees)) if (!e.deleted) rows = rows.concat(tableRows(ctx, company, e, name) ?? []);
   } else {
-    const e = company.employees[id === '0' ? String(company.apiUserEmployeeId) : id];
+    const e = employeeById(company, id === '0' ? company.apiUserEmployeeId : id);
     if (!e || e.deleted) return errorReply(ctx.settings, 404, `Employee not found: ${id}`);
     rows = tableRows(ctx, company, e, name) ?? [];
   }

@@ -1,6 +1,6 @@
 // The field catalogue (what /meta/fields lists) and how each field's value is read from the model.
 // Requests may name a field by alias or by numeric id, as BambooHR allows.
-import type { Company, Employee, JobInfoRow, ListAlias } from './model.ts';
+import { employeeById, type Company, type Employee, type JobInfoRow, type ListAlias } from './model.ts';
 import { NO_DATE } from './time.ts';
 
 export interface FieldDef {
@@ -98,7 +98,7 @@ function jobValue(ctx: ReadContext, e: Employee, pick: (row: JobInfoRow) => numb
 
 function supervisorOf(ctx: ReadContext, e: Employee): Employee | undefined {
   const row = currentRow(e.jobInfo, ctx.day, ctx.onlyCurrent);
-  return row?.reportsTo ? ctx.company.employees[String(row.reportsTo)] : undefined;
+  return row?.reportsTo ? employeeById(ctx.company, row.reportsTo) : undefined;
 }
 
 export function employmentStatusName(ctx: ReadContext, e: Employee): string | null {

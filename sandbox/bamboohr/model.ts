@@ -105,3 +105,9 @@ export interface CompanySpec {
   employees?: number;
   seed?: string;
 }
+
+/** Own-property lookup: ids come from URLs, and `constructor` or `__proto__` must not find Object.prototype. */
+export function employeeById(company: Company, id: string | number): Employee | undefined {
+  const key = String(id);
+  return Object.hasOwn(company.employees, key) ? company.employees[key] : undefined;
+}

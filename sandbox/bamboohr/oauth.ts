@@ -74,7 +74,13 @@ function clientCredentials(req: SandboxRequest, params: Record<string, string>):
   if (header.toLowerCase().startsWith('basic ')) {
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const at = decoded.indexOf(':');
-    return { id: decodeURIComponent(decoded.slice(0, at)), secret: decodeURIComponent(decoded.slice(at + 1)) };
+    if (at < 0) return { id: '', secret: '' };
+    // RFC 6749 §2.3.1: both parts are form-urlencoded; broken encoding is just a failed client authentication.
+    try {
+      return { id: decodeURIComponent(decoded.slice(0, at)), secret: decodeURIComponent(decoded.slice(at + 1)) };
+    } catch {
+      return { id: '', secret: '' };
+    }
   }
   return { id: params.client_id ?? '', secret: params.client_secret ?? '' };
 }
@@ -111,8 +117,10 @@ export function token(ctx: HandlerContext, company: Company, req: SandboxRequest
     if (!result.ok) return oauthError(400, 'invalid_grant', result.description);
     grant = result.grant;
     if (!s.refreshRotation) keepRefresh = params.refresh_token;
+  } else if (!params.grant_type) {
+    return oauthError(400, 'invalid_request', 'grant_type is required.');
   } else {
-    return oauthError(400, 'unsupported_grant_type', `grant_type ${params.grant_type ?? '(missing)'} is not supported.`);
+    return oauthError(400, 'unsupported_grant_type', `grant_type ${params.grant_type} is not supported.`);
   }
   const offline = grant.scopes.includes('offline_access');
   const issued = ctx.tokens.issueTokens(grant, s.tokenTtlSeconds, now, offline, keepRefresh);

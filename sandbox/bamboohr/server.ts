@@ -99,7 +99,15 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    } catch {
+      // An absolute-form target that is not a URL (e.g. `http://[bad`): the request line is bad.
+      req.resume();
+      await writeEncoded(res, encodeReply(errorReply(settings, 400, 'Malformed request target'), false), 0).catch(() => undefined);
+      return;
+    }
     const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), authKind: 'none' };
     let outcome: Outcome;
     const body = await readBody(req, maxBody);

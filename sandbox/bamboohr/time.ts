@@ -37,9 +37,16 @@ export function parseSince(text: string | null): number | undefined {
   if (!text) return undefined;
   const m = SINCE.exec(text);
   if (!m) return undefined;
-  const zone = m[7] === 'Z' ? 'Z' : `${m[7]!.slice(0, 3)}:${m[7]!.slice(-2)}`;
-  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`);
-  return Number.isNaN(ms) ? undefined : ms;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // Date.parse rolls impossible values over (Feb 30 → Mar 1, 24:00 → next day); RFC 3339 forbids them.
+  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day || local.getUTCHours() !== hour || local.getUTCMinutes() !== minute) return undefined;
+  if (m[7] === 'Z') return local.getTime();
+  const offHours = Number(m[7]!.slice(1, 3));
+  const offMinutes = Number(m[7]!.slice(-2));
+  if (offHours > 23 || offMinutes > 59) return undefined;
+  const offset = (m[7]![0] === '-' ? -1 : 1) * (offHours * 60 + offMinutes) * 60_000;
+  return local.getTime() - offset;
 }
 
 /** The three HTTP-date forms RFC 9110 makes recipients accept, plus delay-seconds. */

@@ -47,7 +47,9 @@ function parseWebhook(req: SandboxRequest): Parsed {
   const needsMonitor = list.includes('employee.updated') || list.includes('employee_with_fields.updated');
   if (needsMonitor && (!Array.isArray(monitor) || monitor.length === 0)) issues.push('monitorFields is required for update events');
   const postFields = body.postFields ?? {};
-  if (typeof postFields !== 'object' || postFields === null || Array.isArray(postFields)) issues.push('postFields must be an object');
+  if (typeof postFields !== 'object' || postFields === null || Array.isArray(postFields) || Object.values(postFields).some((v) => typeof v !== 'string' || v === '')) {
+    issues.push('postFields must map field names to external names (non-empty strings)');
+  }
   if (issues.length > 0) return { ok: false, reply: webhookErrorReply(400, 'Invalid request body', issues) };
   const unknown = [...(Array.isArray(monitor) ? monitor.map(String) : []), ...Object.keys(postFields as object)].filter((f) => !findField(f));
   if (unknown.length > 0) return { ok: false, reply: { status: 403, alwaysJson: true, json: { errors: [{ error: 'Unknown fields', unknownFields: unknown.map((name) => ({ id: null, name })) }] } } };
