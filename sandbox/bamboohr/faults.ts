@@ -19,7 +19,24 @@ export interface FaultVerdict {
 export class Faults {
   private readonly notBefore = new Map<string, number>();
 
-  constructor(private readonly ctx: HandlerContext) {}
+  /** `maxClients` bounds what is remembered: keys are raw Authorization headers, chosen by callers. */
+  constructor(
+    private readonly ctx: HandlerContext,
+    private readonly maxClients = 10_000,
+  ) {}
+
+  trackedClients(): number {
+    return this.notBefore.size;
+  }
+
+  private remember(clientKey: string, instant: number, now: number): void {
+    this.notBefore.delete(clientKey);
+    this.notBefore.set(clientKey, instant);
+    if (this.notBefore.size <= this.maxClients) return;
+    // Instants already passed carry no information; after that, forget the least recently told.
+    for (const [k, v] of this.notBefore) if (v <= now) this.notBefore.delete(k);
+    while (this.notBefore.size > this.maxClients) this.notBefore.delete(this.notBefore.keys().next().value!);
+  }
 
   startThrottle(status: 429 | 503, seconds: number, retryAfterFormat: RetryAfterFormat): ThrottleWindow {
     const window: ThrottleWindow = { status, untilMs: this.ctx.nowMs() + seconds * 1000, retryAfterFormat };
@@ -37,7 +54,7 @@ export class Faults {
     const window = s.throttle;
     if (window && now < window.untilMs) {
       const retryAfter = formatRetryAfter(window.untilMs, now, window.retryAfterFormat);
-      this.notBefore.set(clientKey, Math.max(told ?? 0, retryAfterInstant(window.untilMs, now, window.retryAfterFormat)));
+      this.remember(clientKey, Math.max(told ?? 0, retryAfterInstant(window.untilMs, now, window.retryAfterFormat)), now);
       const message = window.status === 429 ? 'Too Many Requests' : 'Service Unavailable: request throttled';
       return { reply: errorReply(s, window.status, message, { 'retry-after': retryAfter }), throttled: true, earlyRetry, fault: `throttle-${window.status}` };
     }

@@ -28,6 +28,11 @@ interface Refresh extends Grant {
 export type AccessCheck = { ok: true; company: string; scopes: string[] } | { ok: false; reason: 'unknown' | 'expired' };
 
 const CODE_TTL_MS = 10 * 60 * 1000;
+/** /authorize.php needs no secret, so codes are capped; the oldest go first. */
+const MAX_CODES = 10_000;
+/** Expired codes and access tokens are kept this long so errors still say "expired"/"already used". */
+const GRACE_MS = 60 * 60 * 1000;
+const SWEEP_EVERY = 1_000;
 
 const newToken = (prefix: string): string => `${prefix}_${randomBytes(24).toString('base64url')}`;
 
@@ -36,8 +41,12 @@ export class TokenStore {
   private readonly access = new Map<string, Access>();
   private readonly refresh = new Map<string, Refresh>();
   private readonly revokedFamilies = new Set<string>();
+  private issuedSinceSweep = 0;
+  private lastSweepMs = -Infinity;
 
   issueCode(grant: Omit<Grant, 'familyId'>, redirectUri: string, nowMs: number): string {
+    this.maybeSweep(nowMs);
+    while (this.codes.size >= MAX_CODES) this.codes.delete(this.codes.keys().next().value!);
     const code = newToken('code');
     this.codes.set(code, { ...grant, familyId: newToken('fam'), redirectUri, expiresAtMs: nowMs + CODE_TTL_MS, used: false });
     return code;
@@ -58,6 +67,7 @@ export class TokenStore {
   }
 
   issueTokens(grant: Grant, ttlSeconds: number, nowMs: number, withRefresh: boolean, keepRefresh?: string): { accessToken: string; refreshToken?: string } {
+    this.maybeSweep(nowMs);
     const accessToken = newToken('at');
     this.access.set(accessToken, { ...grant, expiresAtMs: nowMs + ttlSeconds * 1000 });
     if (!withRefresh) return { accessToken };
@@ -95,6 +105,20 @@ export class TokenStore {
       }
     }
     return n;
+  }
+
+  sizes(): { codes: number; access: number; refresh: number } {
+    return { codes: this.codes.size, access: this.access.size, refresh: this.refresh.size };
+  }
+
+  /** Every SWEEP_EVERY issues, or when time has moved on by GRACE_MS, drop what can no longer matter. */
+  private maybeSweep(nowMs: number): void {
+    if (++this.issuedSinceSweep < SWEEP_EVERY && nowMs - this.lastSweepMs < GRACE_MS) return;
+    this.issuedSinceSweep = 0;
+    this.lastSweepMs = nowMs;
+    const cutoff = nowMs - GRACE_MS;
+    for (const [k, v] of this.codes) if (v.expiresAtMs <= cutoff) this.codes.delete(k);
+    for (const [k, v] of this.access) if (v.expiresAtMs <= cutoff) this.access.delete(k);
   }
 
   clear(): void {

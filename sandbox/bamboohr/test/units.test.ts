@@ -70,3 +70,33 @@ describe('prng', () => {
     expect(seq(c)).not.toEqual(first);
   });
 });
+
+describe('bounded memory', () => {
+  it('TokenStore forgets expired codes and long-expired access tokens, and caps codes', async () => {
+    const { TokenStore } = await import('../tokens.ts');
+    const store = new TokenStore();
+    const grant = { company: 'keystone', clientId: 'c', scopes: ['openid'] };
+    for (let i = 0; i < 12_000; i++) store.issueCode(grant, 'https://x/cb', 0);
+    expect(store.sizes().codes).toBeLessThanOrEqual(10_000);
+    for (let i = 0; i < 3_000; i++) store.issueTokens({ ...grant, familyId: 'f' }, 60, 0, false);
+    // Two hours on, everything above has expired long ago; the next issue sweeps it away.
+    const later = 2 * 3600_000;
+    const code = store.issueCode(grant, 'https://x/cb', later);
+    const { accessToken } = store.issueTokens({ ...grant, familyId: 'g' }, 60, later, false);
+    expect(store.sizes()).toMatchObject({ codes: 1, access: 1 });
+    expect(store.redeemCode(code, 'c', 'https://x/cb', later).ok).toBe(true);
+    expect(store.checkAccess(accessToken, later).ok).toBe(true);
+  });
+
+  it('Faults remembers at most a bounded number of throttled clients', async () => {
+    const { Faults } = await import('../faults.ts');
+    const { DEFAULT_SETTINGS } = await import('../options.ts');
+    const settings = { ...DEFAULT_SETTINGS, throttle: { status: 429 as const, untilMs: 60_000, retryAfterFormat: 'seconds' as const } };
+    const ctx = { settings, nowMs: () => 0, faultPrng: createPrng('x') } as unknown as import('../context.ts').HandlerContext;
+    const faults = new Faults(ctx, 100);
+    for (let i = 0; i < 1_000; i++) expect(faults.check(`Basic key-${i}`).throttled).toBe(true);
+    expect(faults.trackedClients()).toBeLessThanOrEqual(100);
+    // The most recent client is still recognised as coming back early.
+    expect(faults.check('Basic key-999').earlyRetry).toBe(true);
+  });
+});
