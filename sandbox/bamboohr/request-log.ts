@@ -17,6 +17,8 @@ export interface RequestRecord {
   fault?: string;
 }
 
+const MAX_PATH = 1024;
+
 export class RequestLog {
   private readonly records: RequestRecord[] = [];
   private seq = 0;
@@ -24,7 +26,9 @@ export class RequestLog {
   constructor(private readonly capacity: number) {}
 
   add(record: Omit<RequestRecord, 'seq'>): void {
-    this.records.push({ seq: ++this.seq, ...record });
+    // The ring is capped by count; capping each path (up to ~16 KB from a client) bounds it in bytes too.
+    const path = record.path.length > MAX_PATH ? `${record.path.slice(0, MAX_PATH)}…` : record.path;
+    this.records.push({ seq: ++this.seq, ...record, path });
     if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
   }
 
