@@ -86,16 +86,21 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { backend, sim } = await makeBackend(options);
   const mutualTls = options.clientCa !== undefined;
 
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const headersTimeoutMs = Math.min(10_000, requestTimeoutMs);
   const server: Server = createServer({
     cert: identity.cert,
     key: identity.key,
     minVersion: 'TLSv1.2',
+    // Node's default is 120 s: a peer that opens TCP and never says hello would hold one of the
+    // maxConnections slots that long. The handshake gets the same deadline as the headers.
+    handshakeTimeout: headersTimeoutMs,
     // Node checks request/header deadlines on this interval (default 30 s); 1 s makes them hold.
     connectionsCheckingInterval: 1000,
     ...(mutualTls ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
   });
-  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-  server.headersTimeout = Math.min(10_000, server.requestTimeout);
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
   // An integration agent has a handful of clients; this bounds sockets held by anything else.

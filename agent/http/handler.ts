@@ -65,6 +65,32 @@ function match(routes: Route[], method: string, pathname: string): { route: Rout
   return pathMatched ? 'method' : undefined;
 }
 
+/**
+ * Splits the request target into path and query without resolving it against a base URL: WHATWG
+ * URL parsing throws on targets such as `//` (which answered 500) and reads `//x/...` as a host.
+ * The absolute form (`https://host/path`), which HTTP/1.1 servers must accept, is unwrapped.
+ */
+export function parseTarget(target: string): { pathname: string; query: URLSearchParams } {
+  let relative = target;
+  if (!relative.startsWith('/')) {
+    try {
+      const url = new URL(relative);
+      relative = `${url.pathname}${url.search}`;
+    } catch {
+      relative = '';
+    }
+  }
+  const q = relative.indexOf('?');
+  return { pathname: q < 0 ? relative : relative.slice(0, q), query: new URLSearchParams(q < 0 ? '' : relative.slice(q + 1)) };
+}
+
+/** `application/json`, optionally with `charset=utf-8` (the only encoding the body is read in). */
+function isJsonMediaType(header: string): boolean {
+  const [type = '', ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((p) => !p.startsWith('charset=') || p.replace(/"/g, '') === 'charset=utf-8');
+}
+
 function errorResult(error: AgentError): RouteResult {
   const headers: Record<string, string> = {};
   if (error.details.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.details.retryAfterSeconds);
@@ -85,6 +111,9 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
   return (req, res) => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
+    // Kept from the start: once a response ends, req.socket is detached (null), and a timer that
+    // dereferenced it then threw outside any handler and stopped the agent.
+    const socket = req.socket;
     let principal: Principal | undefined;
     let replayed = false;
 
@@ -104,7 +133,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       res.end(body);
       if (!req.complete) {
         req.resume();
-        setTimeout(() => req.socket.destroy(), 2000).unref();
+        setTimeout(() => socket.destroy(), 2000).unref();
       }
       const code = (result.body as { error?: { code?: string } }).error?.code;
       deps.logger.info(
@@ -114,9 +143,9 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     };
 
     void (async () => {
-      const url = new URL(req.url ?? '/', 'https://agent.invalid');
+      const url = parseTarget(req.url ?? '/');
       const found = match(deps.routes, req.method ?? 'GET', url.pathname);
-      if (found === undefined) throw new AgentError('not_found', `no such endpoint: ${url.pathname}`);
+      if (found === undefined) throw new AgentError('not_found', `no such endpoint: ${url.pathname.slice(0, 200)}`);
       if (found === 'method') throw new AgentError('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
       const { route, params } = found;
       if (!route.public) {
@@ -128,7 +157,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       let rawBody = '';
       if (route.bodySchema) {
         const type = req.headers['content-type'] ?? '';
-        if (!/^application\/json\b/i.test(type)) throw new AgentError('unsupported_media_type', 'send the body as application/json');
+        if (!isJsonMediaType(type)) throw new AgentError('unsupported_media_type', 'send the body as application/json (UTF-8)');
         const buffer = await readBody(req, deps.maxBodyBytes);
         body = parseJson(buffer);
         const validate = contract.schema(route.bodySchema);
@@ -142,7 +171,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
         ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
       };
-      const run = (): Promise<RouteResult> => route.handle({ params, query: url.searchParams, body, condition });
+      const run = (): Promise<RouteResult> => route.handle({ params, query: url.query, body, condition });
       if (!route.write) return run();
 
       const key = req.headers['idempotency-key'];

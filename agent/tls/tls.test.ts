@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { connect as connectTcp } from 'node:net';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFingerprint256, createDispatcher, httpRequest } from '../../runtime/lib/http-client.ts';
@@ -125,6 +126,21 @@ describe('timeouts', () => {
       socket.resume(); // read the 408 so that 'close' can fire
       socket.on('close', () => resolve(Date.now() - started));
       setTimeout(() => reject(new Error('the agent kept a stalled request open for 8 s')), 8000).unref();
+    });
+    expect(closedAfterMs).toBeLessThan(4000);
+    await agent.close(500);
+    dir.remove();
+  });
+
+  it('cuts off a peer that opens TCP and never starts the TLS handshake', async () => {
+    const dir = tempDir();
+    const agent = await startAgent({ backend: 'sim', dataDir: dir.path, port: 0, requestTimeoutMs: 1000 });
+    const started = Date.now();
+    const closedAfterMs = await new Promise<number>((resolve, reject) => {
+      const socket = connectTcp(agent.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(Date.now() - started));
+      setTimeout(() => reject(new Error('the agent kept a silent TCP connection open for 8 s')), 8000).unref();
     });
     expect(closedAfterMs).toBeLessThan(4000);
     await agent.close(500);
