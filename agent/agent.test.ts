@@ -85,6 +85,33 @@ describe('writes', () => {
     expect(unchanged.data.outcome).toBe('unchanged');
   });
 
+  it('a re-sync of an unchanged record with trailing blanks is "unchanged", not a conflict (Sage drops them)', async () => {
+    const body = { description: 'Trailing Blanks  ' };
+    const created = await t.call('PUT', `${KBS}/segments/03/values/TRB`, { body, idempotencyKey: ikey() });
+    expect(created.data.record).toMatchObject({ description: 'Trailing Blanks', shortDescription: 'Trailing B' });
+    const again = await t.call('PUT', `${KBS}/segments/03/values/TRB`, { body, idempotencyKey: ikey() });
+    expect(again.status).toBe(200);
+    expect(again.data.outcome).toBe('unchanged');
+    const account = { mainAccount: '6500', segments: { '02': '10', '03': 'ADM', '04': '01' }, description: 'Rent Retail Admin Hbg ' };
+    const read = await t.call('GET', `${KBS}/accounts/6500-10-ADM-01`);
+    await t.call('POST', `${KBS}/accounts`, { body: account, headers: { 'if-match': read.data.etag }, idempotencyKey: ikey() });
+    const accountAgain = await t.call('POST', `${KBS}/accounts`, { body: account, idempotencyKey: ikey() });
+    expect(accountAgain.data.outcome).toBe('unchanged');
+    const blank = await t.call('PUT', `${KBS}/segments/03/values/BLK`, { body: { description: '   ' }, idempotencyKey: ikey() });
+    expect(blank.data.error).toMatchObject({ code: 'validation_failed', field: 'description', rule: 'required' });
+  });
+
+  it('control characters in a description are refused (chr(138) is the BOI record separator)', async () => {
+    for (const description of ['Ops\u008aX', 'Line\nbreak', 'Nul\u0000']) {
+      const r = await t.call('PUT', `${KBS}/segments/03/values/CTL`, { body: { description }, idempotencyKey: ikey() });
+      expect(r.data.error, JSON.stringify(description)).toMatchObject({ code: 'validation_failed', field: 'description', rule: 'pattern' });
+    }
+    const r = await t.call('POST', `${KBS}/accounts`, { body: { mainAccount: '6000', segments: { '02': '10', '03': 'OPS', '04': '01' }, description: 'Tab\there' }, idempotencyKey: ikey() });
+    expect(r.data.error).toMatchObject({ field: 'description', rule: 'pattern' });
+    const accents = await t.call('PUT', `${KBS}/segments/03/values/CAF`, { body: { description: 'Café – Façade' }, idempotencyKey: ikey() });
+    expect(accents.status).toBe(201);
+  });
+
   it('If-None-Match: * creates only', async () => {
     const r = await t.call('PUT', `${KBS}/segments/03/values/OPS`, { body: { description: 'x' }, headers: { 'if-none-match': '*' }, idempotencyKey: ikey() });
     expect(r.status).toBe(412);

@@ -30,6 +30,13 @@ describe('account format', () => {
     ['letters in numeric', 1, '1A', { rule: 'numeric' }],
     ['separator in alphanumeric', 2, 'O-S', { rule: 'charset' }],
     ['blank', 2, '  ', { rule: 'required' }],
+    // Unicode case mapping must not smuggle a value past the rules: 'ßß' upper-cases to 'SSSS'
+    // (4 characters in a 3-character segment), 'ı' (dotless i) to 'I', 'ﬀ' to 'FF'.
+    ['sharp s grows when upper-cased', 2, 'ßß', { rule: 'charset' }],
+    ['dotless i', 2, 'ıT', { rule: 'charset' }],
+    ['ligature', 2, 'ﬀ', { rule: 'charset' }],
+    ['accented letter', 2, 'ÉO', { rule: 'charset' }],
+    ['fullwidth digit in numeric', 1, '１', { rule: 'numeric' }],
   ])('%s', (_name, index, input, expected) => {
     const result = normaliseSegmentValue(kbs.segments[index]!, input);
     if ('value' in expected) expect(result).toEqual(expected);

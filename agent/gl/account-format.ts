@@ -86,9 +86,10 @@ export function normaliseSegmentValue(segment: SegmentSpec, value: string): { va
   }
   // [I] The set of characters Sage accepts in alphanumeric segments is not documented; letters and
   // digits are what every published example uses, and anything else could collide with the separator.
-  const upper = trimmed.toUpperCase();
-  if (!/^[A-Z0-9]+$/.test(upper)) return { violation: { rule: 'charset', message: `${segment.name} accepts letters and digits only; '${trimmed}' has other characters` } };
-  return { value: upper };
+  // The charset is checked before upper-casing: Unicode case mapping turns 'ß' into 'SS' (longer
+  // than the length just checked) and the dotless 'ı' into 'I'.
+  if (!/^[A-Za-z0-9]+$/.test(trimmed)) return { violation: { rule: 'charset', message: `${segment.name} accepts letters A-Z and digits only; '${trimmed}' has other characters` } };
+  return { value: trimmed.toUpperCase() };
 }
 
 export interface ComposedAccount {

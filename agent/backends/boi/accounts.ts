@@ -9,7 +9,7 @@ import { browsePage } from './browse.ts';
 import type { BusObject } from './com.ts';
 import { OBJECTS, STATUS_CODES, STATUS_NAMES } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { writeValues } from './write.ts';
+import { storedText, writeValues } from './write.ts';
 
 const { bus: BUS, task: TASK } = OBJECTS.account;
 
@@ -56,13 +56,14 @@ export function findAccount(session: BoiSession, structure: AccountStructure, ac
 export function upsertAccount(session: BoiSession, structure: AccountStructure, input: AccountInput, condition: Condition): Upserted<Account> {
   const account = composeOrThrow(structure, input.mainAccount, input.segments);
   const what = `account ${account}`;
+  const description = storedText(input.description, 'description', true);
   const outcome = session.withObject(BUS, TASK, (bus) => {
     bus.nSetKeyValue('Account$', account);
     const state = bus.nSetKey();
     if (state === 0) throw session.fail(bus, `SetKey ${what}`);
     const current = state === 1 ? readRow(session, bus, structure) : undefined;
     const status = input.status ?? current?.status ?? 'active';
-    const changes = !current || current.description !== input.description || current.status !== status;
+    const changes = !current || current.description !== description || current.status !== status;
     try {
       checkCondition(current, changes, condition, what);
     } catch (error) {
@@ -74,7 +75,7 @@ export function upsertAccount(session: BoiSession, structure: AccountStructure, 
       return { outcome: 'unchanged' as const, warnings: [] };
     }
     const warnings = writeValues(session, bus, what, [
-      ['AccountDesc$', input.description, 'description'],
+      ['AccountDesc$', description, 'description'],
       ['Status$', STATUS_CODES[status], 'status'],
     ]);
     return { outcome: current ? ('updated' as const) : ('created' as const), warnings };

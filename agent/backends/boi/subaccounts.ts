@@ -7,7 +7,7 @@ import { browsePage } from './browse.ts';
 import type { BusObject } from './com.ts';
 import { OBJECTS, STATUS_CODES, STATUS_NAMES } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { writeValues } from './write.ts';
+import { storedText, writeValues } from './write.ts';
 
 const { bus: BUS, task: TASK } = OBJECTS.subAccount;
 
@@ -55,6 +55,8 @@ export function findSubAccount(session: BoiSession, key: { segment: string; code
 export function upsertSubAccount(session: BoiSession, structure: AccountStructure, input: SubAccountInput, condition: Condition): Upserted<SubAccount> {
   const key = normaliseSubAccountKey(structure, input.segment, input.code);
   const what = `sub-account ${key.segment}/${key.code}`;
+  const description = storedText(input.description, 'description', true);
+  const shortDescription = input.shortDescription === undefined ? undefined : storedText(input.shortDescription, 'shortDescription', false);
   const outcome = session.withObject(BUS, TASK, (bus) => {
     bus.nSetKeyValue('SegmentNo$', key.segment);
     bus.nSetKeyValue('SubAccountCode$', key.code);
@@ -62,8 +64,8 @@ export function upsertSubAccount(session: BoiSession, structure: AccountStructur
     if (state === 0) throw session.fail(bus, `SetKey ${what}`);
     const current = state === 1 ? readRow(session, bus) : undefined;
     const desired = {
-      description: input.description,
-      shortDescription: input.shortDescription ?? current?.shortDescription ?? input.description.slice(0, 10),
+      description,
+      shortDescription: shortDescription ?? current?.shortDescription ?? description.slice(0, 10).trimEnd(),
       status: input.status ?? current?.status ?? 'active',
     };
     const changes = !current || desired.description !== current.description || desired.shortDescription !== current.shortDescription || desired.status !== current.status;

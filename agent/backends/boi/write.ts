@@ -1,6 +1,6 @@
 // SetValue for each column, then Write, with BOI return codes turned into typed errors:
 // 1 ok, -1 ok with a warning (kept for the response), 0 refused (read sLastErrorMsg).
-import { AgentError } from '../../errors.ts';
+import { AgentError, validationError } from '../../errors.ts';
 import type { BusObject } from './com.ts';
 import type { BoiSession } from './session.ts';
 
@@ -28,4 +28,15 @@ export function writeValues(session: BoiSession, bus: BusObject, what: string, v
   }
   if (rc === -1) warnings.push(bus.sLastErrorMsg);
   return warnings;
+}
+
+/**
+ * Text as Sage keeps it: its fixed-width columns come back without trailing blanks, so a value is
+ * compared and written that way. Otherwise "Sales " never equals the stored "Sales", and every
+ * re-sync of an unchanged record would be a change (428 without If-Match).
+ */
+export function storedText(value: string, field: string, required: boolean): string {
+  const text = value.trimEnd();
+  if (required && text === '') throw validationError(field, 'required', `${field} needs a non-blank value`);
+  return text;
 }
