@@ -29,15 +29,44 @@ describe('idempotency store', () => {
 
   it('drops expired entries when reopened (compaction)', async () => {
     const dir = tempDir();
-    const store = new IdempotencyStore(dir.path, 50);
+    const store = new IdempotencyStore(dir.path, { ttlMs: 50 });
     store.begin('old', 'f');
     store.complete('old', 'f', response);
     store.close();
     await new Promise((resolve) => setTimeout(resolve, 80));
-    const reopened = new IdempotencyStore(dir.path, 50);
+    const reopened = new IdempotencyStore(dir.path, { ttlMs: 50 });
     expect(reopened.begin('old', 'f')).toEqual({ kind: 'new' });
     reopened.close();
     expect(readFileSync(join(dir.path, IDEMPOTENCY_FILE), 'utf8')).toBe('');
+    dir.remove();
+  });
+
+  it('drops expired entries while running too, from memory and from the file', async () => {
+    const dir = tempDir();
+    const store = new IdempotencyStore(dir.path, { ttlMs: 50, compactEveryMs: 0 });
+    store.begin('old', 'f');
+    store.complete('old', 'f', response);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    store.begin('new', 'f');
+    store.complete('new', 'f', response);
+    expect(store.size).toBe(1);
+    const lines = readFileSync(join(dir.path, IDEMPOTENCY_FILE), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { key: string }).key)).toEqual(['new']);
+    // Appends after a compaction land in the new file.
+    store.begin('after', 'f');
+    store.complete('after', 'f', response);
+    store.close();
+    expect(new IdempotencyStore(dir.path).begin('after', 'f')).toMatchObject({ kind: 'replay' });
+    dir.remove();
+  });
+
+  it('a result that cannot be logged does not leave its key "in progress" forever', () => {
+    const dir = tempDir();
+    const store = new IdempotencyStore(dir.path);
+    store.begin('k', 'f');
+    store.close();
+    expect(() => store.complete('k', 'f', response)).toThrow(/closed/);
+    expect(store.begin('k', 'f')).toEqual({ kind: 'new' });
     dir.remove();
   });
 });
