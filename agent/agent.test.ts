@@ -112,6 +112,26 @@ describe('writes', () => {
     expect(accents.status).toBe(201);
   });
 
+  it('If-Match compares strongly, takes a list, and a malformed condition is a client error, not a conflict', async () => {
+    const path = `${KBS}/segments/03/values/ETG`;
+    const created = await t.call('PUT', path, { body: { description: 'Etag test' }, idempotencyKey: ikey() });
+    const etag: string = created.headers.etag ?? '';
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const weak = await t.call('PUT', path, { body: { description: 'Weak' }, headers: { 'if-match': `W/${etag}` }, idempotencyKey: ikey() });
+    expect(weak.status).toBe(412);
+    for (const [header, value] of [['if-match', etag.slice(1, -1)], ['if-match', ''], ['if-none-match', etag]] as const) {
+      const r = await t.call('PUT', path, { body: { description: 'Bad condition' }, headers: { [header]: value }, idempotencyKey: ikey() });
+      expect(r.status, `${header}: ${value}`).toBe(422);
+      expect(r.data.error).toMatchObject({ code: 'validation_failed', field: header === 'if-match' ? 'If-Match' : 'If-None-Match' });
+    }
+    const list = await t.call('PUT', path, { body: { description: 'Listed' }, headers: { 'if-match': `"stale", ${etag}` }, idempotencyKey: ikey() });
+    expect(list.data.outcome).toBe('updated');
+    const star = await t.call('PUT', path, { body: { description: 'Star' }, headers: { 'if-match': '*' }, idempotencyKey: ikey() });
+    expect(star.data.outcome).toBe('updated');
+    const starMissing = await t.call('PUT', `${KBS}/segments/03/values/NOE`, { body: { description: 'Absent' }, headers: { 'if-match': '*' }, idempotencyKey: ikey() });
+    expect(starMissing.status).toBe(412);
+  });
+
   it('If-None-Match: * creates only', async () => {
     const r = await t.call('PUT', `${KBS}/segments/03/values/OPS`, { body: { description: 'x' }, headers: { 'if-none-match': '*' }, idempotencyKey: ikey() });
     expect(r.status).toBe(412);

@@ -2,15 +2,31 @@
 // hand edit in Sage 100 (any visible change) changes it, and a write carrying the old one is refused.
 import { createHash } from 'node:crypto';
 import type { Condition } from './backends/backend.ts';
-import { AgentError } from './errors.ts';
+import { AgentError, validationError } from './errors.ts';
 
 export function etagOf(visible: Record<string, unknown>): string {
   const canonical = JSON.stringify(Object.keys(visible).sort().map((k) => [k, visible[k]]));
   return `"${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}"`;
 }
 
-function sameTag(a: string, b: string): boolean {
-  return a.replace(/^W\//, '') === b.replace(/^W\//, '');
+/** RFC 9110 entity-tag: optional W/, then a quoted string of etagc characters. */
+const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+
+/**
+ * Refuses condition headers the agent cannot honour, before anything reaches Sage: If-Match must be
+ * `*` or a list of quoted entity-tags; If-None-Match only `*` (create only). A malformed tag used to
+ * answer 412, which tells a client to re-read and retry, forever; it is a client bug (422).
+ */
+export function assertConditionHeaders(condition: Condition): void {
+  if (condition.ifMatch !== undefined) {
+    const value = condition.ifMatch.trim();
+    if (value !== '*' && !value.split(',').every((tag) => ENTITY_TAG.test(tag.trim()))) {
+      throw validationError('If-Match', 'format', 'If-Match must be * or the ETag as read, quotes included (e.g. If-Match: "k3j…")');
+    }
+  }
+  if (condition.ifNoneMatch !== undefined && condition.ifNoneMatch.trim() !== '*') {
+    throw validationError('If-None-Match', 'enum', 'If-None-Match supports only * (create only)');
+  }
 }
 
 /**
@@ -24,7 +40,8 @@ export function checkCondition(current: { etag: string } | undefined, wouldChang
   if (condition.ifMatch !== undefined) {
     const tags = condition.ifMatch.split(',').map((t) => t.trim());
     if (!current) throw new AgentError('etag_mismatch', `${what} does not exist, so If-Match cannot match`);
-    if (!tags.includes('*') && !tags.some((t) => sameTag(t, current.etag))) {
+    // Strong comparison (RFC 9110 §13.1.1): a weak tag W/"..." never matches.
+    if (!tags.includes('*') && !tags.includes(current.etag)) {
       throw new AgentError('etag_mismatch', `${what} was changed since it was read (ETag is now ${current.etag}); read it again and decide`);
     }
     return;

@@ -8,6 +8,7 @@ import type { Logger } from '../../runtime/lib/log.ts';
 import type { ApiKeyStore } from '../auth/keys.ts';
 import { describeSchemaError, loadContract } from '../contract.ts';
 import { AgentError } from '../errors.ts';
+import { assertConditionHeaders } from '../etag.ts';
 import type { IdempotencyStore, StoredResponse } from '../idempotency/store.ts';
 import { parseJson, readBody } from './body.ts';
 import type { Route, RouteResult } from './routes.ts';
@@ -171,6 +172,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
         ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
       };
+      if (route.write) assertConditionHeaders(condition);
       const run = (): Promise<RouteResult> => route.handle({ params, query: url.query, body, condition });
       if (!route.write) return run();
 
