@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimBackend } from './backends/sim/backend.ts';
 import { ERRORS } from './errors.ts';
 import { loadContract } from './contract.ts';
-import { startTestAgent, type TestAgent } from './test-support.ts';
+import { contractProblem, startTestAgent, type TestAgent } from './test-support.ts';
 
 let t: TestAgent;
 let seq = 0;
@@ -382,6 +382,20 @@ describe('restart', () => {
 describe('contract', () => {
   it('every response served in this file matched openapi.yaml', () => {
     expect(t.violations).toEqual([]);
+  });
+
+  it('the check covers headers and the error catalogue, not only body schemas', () => {
+    const json = { 'content-type': 'application/json; charset=utf-8' };
+    const record = { segment: '03', code: 'OPS', description: 'Ops', shortDescription: 'Ops', status: 'active', dateUpdated: '20250102', etag: '"abc"' };
+    const path = `${KBS}/segments/03/values/OPS`;
+    expect(contractProblem('GET', path, 200, record, { ...json, etag: '"abc"' })).toBeUndefined();
+    expect(contractProblem('GET', path, 200, record, json)).toMatch(/ETag/);
+    expect(contractProblem('GET', path, 200, record, { ...json, etag: 'W/"abc"' })).toMatch(/strong/);
+    expect(contractProblem('GET', path, 200, record, { 'content-type': 'text/html', etag: '"abc"' })).toMatch(/content-type/);
+    const locked = { error: { code: 'record_locked', message: 'm', retryable: true, retryAfterSeconds: 2 } };
+    expect(contractProblem('GET', path, 423, locked, { ...json, 'retry-after': '2' })).toBeUndefined();
+    expect(contractProblem('GET', path, 423, locked, json)).toMatch(/Retry-After/);
+    expect(contractProblem('GET', path, 409, locked, { ...json, 'retry-after': '2' })).toMatch(/catalogue/);
   });
 
   it('the error codes of the contract and of the catalogue are the same', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, httpRequest, type HttpDispatcher, type HttpResponse } from '../runtime/lib/http-client.ts';
 import { loadContract } from './contract.ts';
+import { ERRORS, type ErrorCode } from './errors.ts';
 import { startAgent, type AgentOptions, type RunningAgent } from './index.ts';
 
 export function tempDir(prefix = 'agent-test-'): { path: string; remove(): void } {
@@ -14,21 +15,49 @@ export function tempDir(prefix = 'agent-test-'): { path: string; remove(): void 
 
 interface ResponseSpec {
   content?: Record<string, { schema?: { $ref?: string } }>;
+  headers?: Record<string, unknown>;
   $ref?: string;
 }
 
-/** Checks one response against the contract; returns a problem description or undefined. */
-export function contractProblem(method: string, path: string, status: number, body: unknown): string | undefined {
+const STRONG_ETAG = /^"[\x21\x23-\x7e]+"$/;
+
+/** What the contract says beyond the body schema: media type, documented headers, the error catalogue. */
+function headerProblem(status: number, body: unknown, headers: Record<string, string>, documented: Record<string, unknown>): string | undefined {
+  if (!/^application\/json\b/.test(headers['content-type'] ?? '')) return `content-type is ${headers['content-type']}`;
+  if ('ETag' in documented) {
+    const etag = headers.etag ?? '';
+    const record = body as { etag?: string; record?: { etag?: string } };
+    if (!STRONG_ETAG.test(etag)) return `ETag header ${JSON.stringify(etag)} is not a strong quoted entity-tag`;
+    if (etag !== (record.record?.etag ?? record.etag)) return `ETag header ${etag} differs from the body's etag`;
+  }
+  const error = (body as { error?: { code: ErrorCode; retryable: boolean; retryAfterSeconds?: number } }).error;
+  if (error && ERRORS[error.code]) {
+    const expected = ERRORS[error.code];
+    if (expected.status !== status || expected.retryable !== error.retryable) return `${error.code} answered ${status} retryable=${error.retryable}; the catalogue says ${expected.status} retryable=${expected.retryable}`;
+    if ((status === 423 || status === 503) && !/^\d+$/.test(headers['retry-after'] ?? '')) return `${status} ${error.code} has no Retry-After`;
+    if (error.retryAfterSeconds !== undefined && headers['retry-after'] !== String(error.retryAfterSeconds)) return `Retry-After ${headers['retry-after']} differs from retryAfterSeconds ${error.retryAfterSeconds}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks one response against the contract: the body against the documented schema and, when the
+ * headers are given, the media type, the documented ETag header and the error catalogue (status,
+ * retryable, Retry-After). Returns a problem description or undefined.
+ */
+export function contractProblem(method: string, path: string, status: number, body: unknown, headers?: Record<string, string>): string | undefined {
   const contract = loadContract();
   const pathname = path.split('?')[0] ?? '';
   const template = Object.keys(contract.document.paths).find((t) => new RegExp(`^${t.replace(/\{\w+\}/g, '[^/]+')}$`).test(pathname));
   let pointer = '#/components/schemas/Error';
+  let documentedHeaders: Record<string, unknown> = {};
   if (template) {
     const operation = contract.document.paths[template]?.[method.toLowerCase()] as { responses?: Record<string, ResponseSpec> } | undefined;
     if (operation?.responses) {
       let response = operation.responses[String(status)] ?? operation.responses.default;
       if (!response) return `${method} ${template} does not document status ${status}`;
       if (response.$ref) response = contract.document.components.responses[response.$ref.split('/').pop() ?? ''] as ResponseSpec;
+      documentedHeaders = response.headers ?? {};
       const ref = response.content?.['application/json']?.schema?.$ref;
       if (!ref) return `${method} ${template} ${status} has no JSON schema`;
       pointer = ref;
@@ -37,7 +66,8 @@ export function contractProblem(method: string, path: string, status: number, bo
   if (status >= 400 && pointer !== '#/components/schemas/Error') return `${method} ${pathname} answered ${status}, which the contract documents as a success`;
   const validate = contract.ref(pointer);
   if (!validate(body)) return `${method} ${pathname} ${status}: ${JSON.stringify(validate.errors?.[0])} in ${JSON.stringify(body).slice(0, 300)}`;
-  return undefined;
+  const problem = headers && headerProblem(status, body, headers, documentedHeaders);
+  return problem ? `${method} ${pathname} ${status}: ${problem}` : undefined;
 }
 
 export interface TestAgent {
@@ -90,7 +120,7 @@ export async function startTestAgent(options: Partial<AgentOptions> = {}, dir = 
       if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
       const response = await httpRequest(`${agent.url}${path}`, { method, headers, body, dispatcher });
       const data = response.body.length > 0 ? response.json() : undefined;
-      const problem = contractProblem(method, path, response.status, data);
+      const problem = contractProblem(method, path, response.status, data, response.headers);
       if (problem) violations.push(problem);
       return Object.assign(response, { data });
     },
