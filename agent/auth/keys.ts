@@ -29,7 +29,8 @@ function hash(key: string): Buffer {
 
 export class ApiKeyStore {
   private keys: StoredKey[] = [];
-  private loadedMtimeMs = -1;
+  /** mtime, size and inode of the file last read: a revoke must be seen even where mtime is coarse. */
+  private loadedStamp = '';
   readonly file: string;
 
   constructor(dataDir: string) {
@@ -40,18 +41,23 @@ export class ApiKeyStore {
   private reload(): void {
     if (!existsSync(this.file)) {
       this.keys = [];
-      this.loadedMtimeMs = 0;
+      this.loadedStamp = '';
       return;
     }
-    const mtime = statSync(this.file).mtimeMs;
-    if (mtime === this.loadedMtimeMs) return;
+    const stamp = this.stamp();
+    if (stamp === this.loadedStamp) return;
     this.keys = (JSON.parse(readFileSync(this.file, 'utf8')) as { keys: StoredKey[] }).keys;
-    this.loadedMtimeMs = mtime;
+    this.loadedStamp = stamp;
+  }
+
+  private stamp(): string {
+    const stat = statSync(this.file);
+    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   }
 
   private save(): void {
     writeFileAtomic(this.file, `${JSON.stringify({ keys: this.keys }, null, 2)}\n`, 0o600);
-    this.loadedMtimeMs = statSync(this.file).mtimeMs;
+    this.loadedStamp = this.stamp();
   }
 
   /** Creates a key; the key itself is returned once and never stored. */
