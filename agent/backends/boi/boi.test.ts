@@ -67,6 +67,15 @@ describe('boi backend over the fake COM model', () => {
     expect(inactivated.warnings).toEqual([expect.stringMatching(/used by \d+ active accounts/)]);
   });
 
+  it('a financial main account configured for headcount is refused before any GL account is created', async () => {
+    const { backend, db } = setup({ headcountMainAccount: '6000' });
+    const before = Object.keys(db.companies.KBS!.tables.GL_Account).length;
+    const error = await failure(backend.upsertHeadcount('KBS', { costCenter: { '02': '20', '03': 'SLS', '04': '01' }, period: '2026-11', headcount: 3 }, {}));
+    expect(error.code).toBe('sage_rejected');
+    expect(error.message).toMatch(/account type 12, not 15/);
+    expect(Object.keys(db.companies.KBS!.tables.GL_Account)).toHaveLength(before);
+  });
+
   it('a refused SetValue names the request field (a description Sage finds too long)', async () => {
     const { backend } = setup();
     // The HTTP layer's schema stops this first; the driver must still name the field if Sage refuses.

@@ -17,6 +17,10 @@ const { bus: BUS, task: TASK, plan: PLAN } = OBJECTS.budget;
 /** Account type 15 = non-financial (sage100.md §3.4, [C]). */
 export const NON_FINANCIAL_TYPE = '15';
 
+function notNonFinancial(mainAccount: string, type: string): AgentError {
+  return new AgentError('sage_rejected', `main account ${mainAccount} has account type ${type}, not ${NON_FINANCIAL_TYPE} (non-financial); configure a NonFin headcount account`);
+}
+
 function periodParts(period: string): { year: string; month: string } {
   const [year = '', month = ''] = period.split('-');
   return { year, month };
@@ -45,14 +49,16 @@ export function upsertHeadcount(session: BoiSession, structure: AccountStructure
   let account = findAccount(session, structure, formatted);
   const warnings: string[] = [];
   if (!account) {
+    // A misconfigured (financial) headcount main account must be refused before a GL account is
+    // created in the customer's chart: any existing account of that main account tells its type.
+    const sibling = listAccounts(session, structure, { limit: 1 }, mainAccount).items[0];
+    if (sibling && sibling.accountType !== NON_FINANCIAL_TYPE) throw notNonFinancial(mainAccount, sibling.accountType);
     // The statistical account for a new cost center is created on first use, like any GL account.
     const created = upsertAccount(session, structure, { mainAccount, segments: input.costCenter, description: `Headcount ${formatted}` }, { ifNoneMatch: '*' });
     account = created.record;
     warnings.push(...created.warnings);
   }
-  if (account.accountType !== NON_FINANCIAL_TYPE) {
-    throw new AgentError('sage_rejected', `main account ${mainAccount} has account type ${account.accountType}, not ${NON_FINANCIAL_TYPE} (non-financial); configure a NonFin headcount account`);
-  }
+  if (account.accountType !== NON_FINANCIAL_TYPE) throw notNonFinancial(mainAccount, account.accountType);
   const target = account;
   const { year, month } = periodParts(input.period);
   const what = `headcount ${formatted} ${input.period}`;
