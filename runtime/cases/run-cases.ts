@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { evaluateExpression } from '../lib/jsonata.ts';
+import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { compileExpressionFile } from '../load/expression-file.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { loadMappingTable, type MappingTable } from '../load/mapping-table.ts';
@@ -38,6 +38,9 @@ interface CaseSpec {
   expected: unknown;
 }
 
+/** Each case's evaluation limit; the worker running it is killed past this. */
+const CASE_TIMEOUT_MS = 1000;
+
 const SUBJECT_EXTENSIONS = ['.yaml', '.yml', '.csv', '.jsonata'];
 
 function findSubject(casesPath: string, declared: string | undefined): { path?: string; problem?: string } {
@@ -61,7 +64,8 @@ function show(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? 'undefined';
 }
 
-export async function runCasesFile(casesPath: string, cwd: string): Promise<CasesFileResult> {
+/** Runs one cases file. JSONata runs in `evaluator`'s worker (one is made and closed if none is given). */
+export async function runCasesFile(casesPath: string, cwd: string, evaluator?: IsolatedEvaluator): Promise<CasesFileResult> {
   const file = relative(cwd, casesPath) || casesPath;
   const empty = (diagnostics: Diagnostic[], subject?: string): CasesFileResult => ({ file, ...(subject ? { subject } : {}), results: [], diagnostics, unexercisedRows: [] });
   const read = await readTextFile(casesPath, 'parse', file);
@@ -77,7 +81,14 @@ export async function runCasesFile(casesPath: string, cwd: string): Promise<Case
     return empty([{ code: 'MLC_CASES_INVALID', phase: 'references', file, ...yaml.locate(spec.subject ? '/subject' : ''), path: spec.subject ? '/subject' : '', message: subject.problem ?? 'no subject' }]);
   }
   const subjectName = relative(cwd, subject.path) || subject.path;
-  if (subject.path.endsWith('.jsonata')) return runExpressionCases(subject.path, subjectName, spec.cases, yaml, file);
+  if (subject.path.endsWith('.jsonata')) {
+    const own = evaluator ?? new IsolatedEvaluator();
+    try {
+      return await runExpressionCases(subject.path, subjectName, spec.cases, yaml, file, own);
+    } finally {
+      if (!evaluator) await own.close();
+    }
+  }
   const loaded = await loadMappingTable(subject.path, subjectName);
   if (!loaded.table || loaded.diagnostics.length > 0) return empty(loaded.diagnostics, subjectName);
   return runMappingCases(loaded.table, spec.cases, yaml, file);
@@ -97,14 +108,14 @@ function runMappingCases(table: MappingTable, cases: CaseSpec[], yaml: YamlFile,
   return { file, subject: table.file, results, diagnostics: [], unexercisedRows };
 }
 
-async function runExpressionCases(path: string, subjectName: string, cases: CaseSpec[], yaml: YamlFile, file: string): Promise<CasesFileResult> {
+async function runExpressionCases(path: string, subjectName: string, cases: CaseSpec[], yaml: YamlFile, file: string, evaluator: IsolatedEvaluator): Promise<CasesFileResult> {
   const compiled = await compileExpressionFile(path, subjectName);
   if (!compiled.ok) return { file, subject: subjectName, results: [], diagnostics: [compiled.diagnostic], unexercisedRows: [] };
   const results: CaseResult[] = [];
   for (const [index, spec] of cases.entries()) {
     const line = yaml.locate(`/cases/${index}`).line;
     try {
-      const actual = plain(await evaluateExpression(compiled.expression, spec.input, { timeoutMs: 1000, ...(spec.bindings ? { bindings: spec.bindings } : {}) }));
+      const actual = plain(await evaluator.evaluate(compiled.source, spec.input, { timeoutMs: CASE_TIMEOUT_MS }, spec.bindings));
       results.push(isDeepStrictEqual(actual, plain(spec.expected)) ? { name: spec.name, line, passed: true } : { name: spec.name, line, passed: false, detail: lineDiff(show(plain(spec.expected)), show(actual)) });
     } catch (error) {
       results.push({ name: spec.name, line, passed: false, detail: `evaluation failed: ${(error as { message?: string }).message ?? String(error)}` });

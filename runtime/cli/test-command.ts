@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { runCasesFile, type CasesFileResult } from '../cases/run-cases.ts';
+import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { isCasesFile } from '../validate/validate-files.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
@@ -55,7 +56,12 @@ export function testCommand(): Command {
       const casesFiles = files.filter(isCasesFile);
       if (casesFiles.length === 0) throw new UsageError(`no *.cases.yaml files under ${paths.map((p) => relative(io.cwd, p) || '.').join(', ')}`);
       const results: CasesFileResult[] = [];
-      for (const file of casesFiles) results.push(await runCasesFile(file, io.cwd));
+      const evaluator = new IsolatedEvaluator();
+      try {
+        for (const file of casesFiles) results.push(await runCasesFile(file, io.cwd, evaluator));
+      } finally {
+        await evaluator.close();
+      }
       const subjects = new Set(results.map((r) => r.subject));
       const untested = files.filter((f) => !isCasesFile(f)).map((f) => relative(io.cwd, f) || f).filter((f) => !subjects.has(f) && (f.endsWith('.jsonata') || /^mappings\//.test(f)));
       const failed = results.some((r) => r.diagnostics.length > 0 || r.results.some((c) => !c.passed));

@@ -1,7 +1,6 @@
-// The one module that wraps jsonata. Compilation reports positions; evaluation is time- and
-// depth-boxed through jsonata 2.x's Symbol-named hooks (the string-named hooks of older examples
-// register nothing on 2.x). The hooks cannot stop one long native call (a catastrophic regex); the
-// engine's worker-thread evaluator with a hard terminate() covers that at run time.
+// The one module that wraps jsonata, with its worker (jsonata-worker.mjs): compilation, with
+// positions, happens here; evaluation of user-written expressions happens in the worker through
+// jsonata-isolated.ts, where a hard deadline can stop even a catastrophic regex.
 import jsonata from 'jsonata';
 
 export type CompiledExpression = ReturnType<typeof jsonata>;
@@ -38,26 +37,4 @@ function errorOffset(source: string, e: JsonataError): number {
   }
   const tokenLength = typeof e.token === 'string' ? e.token.length : 1;
   return Math.max(0, Math.min(source.length, e.position - tokenLength));
-}
-
-export interface EvaluateOptions {
-  timeoutMs: number;
-  maxDepth?: number;
-  bindings?: Record<string, unknown>;
-}
-
-export async function evaluateExpression(expression: CompiledExpression, input: unknown, options: EvaluateOptions): Promise<unknown> {
-  const started = Date.now();
-  const maxDepth = options.maxDepth ?? 500;
-  let depth = 0;
-  const environment = expression as unknown as { assign(name: symbol, value: unknown): void };
-  environment.assign(Symbol.for('jsonata.__evaluate_entry'), () => {
-    depth++;
-    if (depth > maxDepth) throw new Error(`expression nested deeper than ${maxDepth} levels`);
-    if (Date.now() - started > options.timeoutMs) throw new Error(`expression ran longer than ${options.timeoutMs} ms`);
-  });
-  environment.assign(Symbol.for('jsonata.__evaluate_exit'), () => {
-    depth--;
-  });
-  return expression.evaluate(input, options.bindings);
 }

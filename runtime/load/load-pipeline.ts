@@ -148,7 +148,7 @@ function targetFormats(doc: Obj, registry: ConnectorRegistry, diagnostics: reado
 
 function compileInline(source: string, yaml: YamlFile, pointer: string): Compiled {
   const result = compileExpression(source);
-  if (result.ok) return result;
+  if (result.ok) return { ...result, source };
   return { ok: false, diagnostic: { code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file: yaml.file, ...yaml.locateInString(pointer, result.error.offset), path: pointer, message: `${result.error.message} (${result.error.code})` } };
 }
 

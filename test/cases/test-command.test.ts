@@ -52,6 +52,17 @@ describe('ml-connector test', () => {
     expect(run.stdout).toContain("locations.yaml and locations.jsonata both exist; say which one with 'subject:'");
   });
 
+  it('stops a catastrophic regex (which no in-thread limit can) and goes on with the next case', async () => {
+    fixture.write('mappings/regex.jsonata', '$match(name, /^(a+)+$/) ? "match" : "none"');
+    fixture.write('mappings/regex.cases.yaml', `cases:\n  - { name: backtracks for ever, input: { name: "${'a'.repeat(40)}!" }, expected: none }\n  - { name: short input, input: { name: aaa }, expected: match }\n`);
+    const started = Date.now();
+    const run = await runCli(['test', 'mappings/regex.cases.yaml'], { cwd: fixture.dir });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✗ backtracks for ever[\s\S]*evaluation failed: expression ran longer than 1000 ms/);
+    expect(run.stdout).toContain('1 passed, 1 failed');
+  });
+
   it('stops a runaway expression instead of hanging', async () => {
     fixture.write('mappings/loop.jsonata', '($f := function($n){ $f($n + 1) }; $f(1))');
     fixture.write('mappings/loop.cases.yaml', 'cases:\n  - { name: never ends, input: {}, expected: 1 }\n');

@@ -1,0 +1,60 @@
+// Hard limits for user-written JSONata (reliability checklist IN-4): each runaway case is stopped
+// near its limit, the main thread stays responsive, and the evaluator keeps working afterwards.
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExpressionLimitError, IsolatedEvaluator } from './jsonata-isolated.ts';
+
+const evaluator = new IsolatedEvaluator();
+afterAll(() => evaluator.close());
+
+/** Largest gap between timer ticks on this thread while `work` runs: event-loop lag. */
+async function maxLag<T>(work: Promise<T>): Promise<{ lagMs: number; settled: PromiseSettledResult<T> }> {
+  let last = performance.now();
+  let lagMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lagMs = Math.max(lagMs, now - last - 10);
+    last = now;
+  }, 10);
+  const [settled] = await Promise.allSettled([work]);
+  clearInterval(timer);
+  return { lagMs, settled: settled as PromiseSettledResult<T> };
+}
+
+describe('isolated JSONata evaluation', () => {
+  it('evaluates and returns plain JSON', async () => {
+    expect(await evaluator.evaluate('$sum(items.qty)', { items: [{ qty: 2 }, { qty: 3 }] }, { timeoutMs: 1000 })).toBe(5);
+    expect(await evaluator.evaluate('$x & "!"', {}, { timeoutMs: 1000 }, { x: 'hi' })).toBe('hi!');
+    expect(await evaluator.evaluate('nothing', {}, { timeoutMs: 1000 })).toBeUndefined();
+  });
+
+  it('reports an evaluation error without losing the worker', async () => {
+    await expect(evaluator.evaluate('$number("x")', {}, { timeoutMs: 1000 })).rejects.toThrow(/number/i);
+    expect(await evaluator.evaluate('1 + 1', {}, { timeoutMs: 1000 })).toBe(2);
+  });
+
+  it('stops infinite recursion at its deadline (soft limit)', async () => {
+    const started = performance.now();
+    await expect(evaluator.evaluate('($f := function($n){ $f($n + 1) }; $f(1))', {}, { timeoutMs: 300, maxDepth: 100_000 })).rejects.toThrow(/longer than 300 ms|deeper/);
+    expect(performance.now() - started).toBeLessThan(300 + 1000);
+  });
+
+  it('stops a catastrophic regex, which no in-thread hook can, without blocking this thread', async () => {
+    const started = performance.now();
+    const { lagMs, settled } = await maxLag(evaluator.evaluate('$match(s, /^(a+)+$/)', { s: `${'a'.repeat(40)}!` }, { timeoutMs: 300 }));
+    expect(settled.status).toBe('rejected');
+    expect((settled as PromiseRejectedResult).reason).toBeInstanceOf(ExpressionLimitError);
+    expect(performance.now() - started).toBeLessThan(300 + 1000);
+    expect(lagMs).toBeLessThan(250);
+    expect(await evaluator.evaluate('"alive"', {}, { timeoutMs: 1000 })).toBe('alive');
+  });
+
+  it('stops an allocation past its heap limit', async () => {
+    await expect(evaluator.evaluate('$count([1..10000000].{"n": $})', {}, { timeoutMs: 10_000 })).rejects.toThrow(/more than 256 MB|longer than/);
+    expect(await evaluator.evaluate('"alive"', {}, { timeoutMs: 1000 })).toBe('alive');
+  });
+
+  it('does not let __proto__ in a result pollute this thread', async () => {
+    await evaluator.evaluate('{"__proto__": {"polluted": true}}', {}, { timeoutMs: 1000 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
