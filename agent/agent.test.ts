@@ -50,6 +50,14 @@ describe('reads', () => {
     const one = await t.call('GET', `${KBS}/accounts/${encodeURIComponent('6000-10-OPS-01')}`);
     expect(one.headers.etag).toBe(one.data.etag);
   });
+
+  it('reads the main-account filter as Sage stores it, and refuses one that cannot be a main account', async () => {
+    const padded = await t.call('GET', `${KBS}/accounts?mainAccount=%206000%20`);
+    expect(padded.data.items.length).toBeGreaterThanOrEqual(2);
+    const bad = await t.call('GET', `${KBS}/accounts?mainAccount=60X0`);
+    expect(bad.status).toBe(422);
+    expect(bad.data.error).toMatchObject({ code: 'validation_failed', field: 'mainAccount', rule: 'numeric' });
+  });
 });
 
 describe('writes', () => {

@@ -14,4 +14,21 @@ export function writeFileAtomic(path: string, content: string, mode = 0o600): vo
     closeSync(fd);
   }
   renameSync(temp, path);
+  syncDirectory(dirname(path));
+}
+
+/**
+ * Makes the rename itself durable (reliability.md §0.7: rename without a directory fsync can be lost
+ * on power failure). Windows cannot open a directory for fsync; NTFS journals the rename instead.
+ */
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, 'r');
+    fsyncSync(fd);
+  } catch {
+    // EISDIR/EPERM on Windows: nothing more to do there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

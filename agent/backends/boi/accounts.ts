@@ -1,7 +1,7 @@
 // GL_Account through the BOI. The client names an account by main account + segment codes; the agent
 // formats it with the company's structure. Sage assigns AccountKey (its internal surrogate key) on
 // the first Write and derives RawAccount, MainAccountCode and AccountType itself.
-import { composeAccount, splitAccount, type AccountStructure } from '../../gl/account-format.ts';
+import { composeAccount, normaliseSegmentValue, splitAccount, type AccountStructure } from '../../gl/account-format.ts';
 import { AgentError, validationError } from '../../errors.ts';
 import { checkCondition, etagOf } from '../../etag.ts';
 import type { Account, AccountInput, Condition, Page, PageRequest, Status, Upserted } from '../backend.ts';
@@ -35,8 +35,17 @@ export function composeOrThrow(structure: AccountStructure, mainAccount: string,
   return composed.account;
 }
 
+/** The list filter in the form Sage stores it (`600` → `0600` for a numeric main account); a value that cannot be a main account is a 422, not an empty list. */
+function normaliseMainAccount(structure: AccountStructure, mainAccount: string): string {
+  const main = structure.segments[0];
+  if (!main) return mainAccount;
+  const normalised = normaliseSegmentValue(main, mainAccount);
+  if ('violation' in normalised) throw validationError('mainAccount', normalised.violation.rule, normalised.violation.message);
+  return normalised.value;
+}
+
 export function listAccounts(session: BoiSession, structure: AccountStructure, page: PageRequest, mainAccount?: string): Page<Account> {
-  const filter = mainAccount ? `${mainAccount}${structure.separator}` : '';
+  const filter = mainAccount ? `${normaliseMainAccount(structure, mainAccount)}${structure.separator}` : '';
   return session.withObject(BUS, TASK, (bus) =>
     browsePage(session, bus, filter, page, () => {
       const row = readRow(session, bus, structure);
