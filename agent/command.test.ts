@@ -21,7 +21,10 @@ describe('ml-connector agent keys', () => {
     expect(await agentKeysCommand.run(['add', '--name', 'runtime', '--data', dir.path], a)).toBe(0);
     const added = JSON.parse(a.out[0] ?? '') as { id: string; key: string; role: string };
     expect(added.key).toMatch(/^mlc_[0-9a-f]{12}_/);
-    expect(readFileSync(join(dir.path, 'api-keys.json'), 'utf8')).not.toContain(added.key.split('_')[2]);
+    // The secret part may itself contain '_' (base64url), so strip the prefix rather than split.
+    const secret = added.key.replace(/^mlc_[0-9a-f]{12}_/, '');
+    expect(secret.length).toBeGreaterThanOrEqual(43);
+    expect(readFileSync(join(dir.path, 'api-keys.json'), 'utf8')).not.toContain(secret);
     const l = io(dir.path);
     await agentKeysCommand.run(['list', '--data', dir.path], l);
     expect(l.out[0]).toContain(added.id);
