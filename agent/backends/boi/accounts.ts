@@ -3,13 +3,13 @@
 // the first Write and derives RawAccount, MainAccountCode and AccountType itself.
 import { composeAccount, normaliseSegmentValue, splitAccount, type AccountStructure } from '../../gl/account-format.ts';
 import { AgentError, validationError } from '../../errors.ts';
-import { checkCondition, etagOf } from '../../etag.ts';
+import { etagOf } from '../../etag.ts';
 import type { Account, AccountInput, Condition, Page, PageRequest, Status, Upserted } from '../backend.ts';
 import { browsePage } from './browse.ts';
 import type { BusObject } from './com.ts';
 import { OBJECTS, STATUS_CODES, STATUS_NAMES } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { storedText, writeValues } from './write.ts';
+import { needsWrite, storedText, writeValues } from './write.ts';
 
 const { bus: BUS, task: TASK } = OBJECTS.account;
 
@@ -73,16 +73,7 @@ export function upsertAccount(session: BoiSession, structure: AccountStructure, 
     const current = state === 1 ? readRow(session, bus, structure) : undefined;
     const status = input.status ?? current?.status ?? 'active';
     const changes = !current || current.description !== description || current.status !== status;
-    try {
-      checkCondition(current, changes, condition, what);
-    } catch (error) {
-      bus.nClear();
-      throw error;
-    }
-    if (!changes) {
-      bus.nClear();
-      return { outcome: 'unchanged' as const, warnings: [] };
-    }
+    if (!needsWrite(bus, current, changes, condition, what)) return { outcome: 'unchanged' as const, warnings: [] };
     const warnings = writeValues(session, bus, what, [
       ['AccountDesc$', description, 'description'],
       ['Status$', STATUS_CODES[status], 'status'],

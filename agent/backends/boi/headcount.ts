@@ -4,14 +4,14 @@
 // option 3). It lives inside the GL, so it works in every edition, reports next to the labor
 // accounts it explains, and needs no customisation. The budget object is unverified ([I], objects.ts).
 import { AgentError } from '../../errors.ts';
-import { checkCondition, etagOf } from '../../etag.ts';
+import { etagOf } from '../../etag.ts';
 import type { Condition, Headcount, HeadcountInput, Page, PageRequest, Upserted } from '../backend.ts';
 import type { AccountStructure } from '../../gl/account-format.ts';
 import { composeOrThrow, findAccount, listAccounts, upsertAccount } from './accounts.ts';
 import { browsePage } from './browse.ts';
 import { OBJECTS } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { writeValues } from './write.ts';
+import { needsWrite, writeValues } from './write.ts';
 
 const { bus: BUS, task: TASK, plan: PLAN } = OBJECTS.budget;
 /** Account type 15 = non-financial (sage100.md §3.4, [C]). */
@@ -71,17 +71,8 @@ export function upsertHeadcount(session: BoiSession, structure: AccountStructure
     if (state === 0) throw session.fail(bus, `SetKey ${what}`);
     const current = state === 1 ? toHeadcount(target, input.period, Number(session.value(bus, 'BudgetAmount'))) : undefined;
     const changes = !current || current.headcount !== input.headcount;
-    try {
-      checkCondition(current, changes, condition, what);
-    } catch (error) {
-      bus.nClear();
-      throw error;
-    }
     const record = toHeadcount(target, input.period, input.headcount);
-    if (!changes) {
-      bus.nClear();
-      return { outcome: 'unchanged', record, warnings };
-    }
+    if (!needsWrite(bus, current, changes, condition, what)) return { outcome: 'unchanged', record, warnings };
     warnings.push(...writeValues(session, bus, what, [['BudgetAmount', input.headcount, 'headcount']]));
     return { outcome: current ? 'updated' : 'created', record, warnings };
   });

@@ -1,13 +1,13 @@
 // GL_SubAccount through the BOI: segment values such as departments, divisions and locations.
 import { normaliseSegmentValue, segmentNo, type AccountStructure } from '../../gl/account-format.ts';
 import { AgentError, validationError } from '../../errors.ts';
-import { checkCondition, etagOf } from '../../etag.ts';
+import { etagOf } from '../../etag.ts';
 import type { Condition, Page, PageRequest, SubAccount, SubAccountInput, Upserted } from '../backend.ts';
 import { browsePage } from './browse.ts';
 import type { BusObject } from './com.ts';
 import { OBJECTS, STATUS_CODES, STATUS_NAMES } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { storedText, writeValues } from './write.ts';
+import { needsWrite, storedText, writeValues } from './write.ts';
 
 const { bus: BUS, task: TASK } = OBJECTS.subAccount;
 
@@ -69,16 +69,7 @@ export function upsertSubAccount(session: BoiSession, structure: AccountStructur
       status: input.status ?? current?.status ?? 'active',
     };
     const changes = !current || desired.description !== current.description || desired.shortDescription !== current.shortDescription || desired.status !== current.status;
-    try {
-      checkCondition(current, changes, condition, what);
-    } catch (error) {
-      bus.nClear();
-      throw error;
-    }
-    if (!changes) {
-      bus.nClear();
-      return { outcome: 'unchanged' as const, warnings: [] };
-    }
+    if (!needsWrite(bus, current, changes, condition, what)) return { outcome: 'unchanged' as const, warnings: [] };
     const warnings = writeValues(session, bus, what, [
       ['SubAccountDesc$', desired.description, 'description'],
       ['SubAccountShortDesc$', desired.shortDescription, 'shortDescription'],

@@ -3,6 +3,24 @@
 import { AgentError, validationError } from '../../errors.ts';
 import type { BusObject } from './com.ts';
 import type { BoiSession } from './session.ts';
+import { checkCondition } from '../../etag.ts';
+import type { Condition } from '../backend.ts';
+
+/**
+ * The step before a write: checks the request's precondition against the current record, and says
+ * whether anything needs writing. Either way the business object's record is released when no write
+ * follows, so a refused or empty update never holds Sage's record lock.
+ */
+export function needsWrite(bus: BusObject, current: { etag: string } | undefined, changes: boolean, condition: Condition, what: string): boolean {
+  try {
+    checkCondition(current, changes, condition, what);
+  } catch (error) {
+    bus.nClear();
+    throw error;
+  }
+  if (!changes) bus.nClear();
+  return changes;
+}
 
 /** [column, value, request field it came from] */
 export type ColumnValue = [string, string | number, string];
