@@ -70,18 +70,24 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   const expressions = new Map<number, CompiledExpression>();
   const sinkFormats = targetFormats(doc, options.registry, diagnostics);
 
+  const tableCache = options.tableCache ?? new Map<string, Promise<MappingLoad>>();
+  const expressionCache = options.expressionCache ?? new Map<string, Promise<Compiled>>();
+  const display = (path: string): string => relative(options.cwd, path) || path;
+  /** The referenced file's path, or undefined once its absence is reported. */
+  const referenced = (pointer: string, name: string, what: string): string | undefined => {
+    const path = resolve(baseDir, name);
+    if (isFile(path)) return path;
+    diagnostics.push(missingFile(yaml, pointer, name, what));
+    return undefined;
+  };
+
   for (const [index, step] of steps.entries()) {
     if (!isObject(step)) continue;
     const pointer = `/steps/${index}`;
     if (step.type === 'map' && typeof step.table === 'string') {
-      const tablePath = resolve(baseDir, step.table);
-      if (!isFile(tablePath)) {
-        diagnostics.push(missingFile(yaml, `${pointer}/table`, step.table, 'mapping table'));
-        continue;
-      }
-      const cache = options.tableCache ?? new Map<string, Promise<MappingLoad>>();
-      const loading = getOrCreate(cache, tablePath, () => loadMappingTable(tablePath, relative(options.cwd, tablePath) || tablePath));
-      const loaded = await loading;
+      const tablePath = referenced(`${pointer}/table`, step.table, 'mapping table');
+      if (!tablePath) continue;
+      const loaded = await getOrCreate(tableCache, tablePath, () => loadMappingTable(tablePath, display(tablePath)));
       diagnostics.push(...loaded.diagnostics);
       if (!loaded.table) continue;
       tables.set(index, loaded.table);
@@ -89,22 +95,17 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
       if (step.onMissing === 'default' && loaded.table.default === undefined) {
         diagnostics.push({ code: 'MLC_SCHEMA_INVALID', phase: 'mappings', file, ...yaml.locate(`${pointer}/onMissing`), path: `${pointer}/onMissing`, message: `onMissing is 'default' but ${loaded.table.file} has no default`, hint: 'add `default:` to the table, or choose quarantine' });
       }
-    } else if (typeof step.expression === 'string') {
-      const compiled = compileInline(step.expression, yaml, `${pointer}/expression`);
-      if (compiled.ok) expressions.set(index, compiled.expression);
-      else diagnostics.push(compiled.diagnostic);
-    } else if (typeof step.file === 'string') {
-      const expressionPath = resolve(baseDir, step.file);
-      if (!isFile(expressionPath)) {
-        diagnostics.push(missingFile(yaml, `${pointer}/file`, step.file, 'JSONata file'));
-        continue;
-      }
-      const cache = options.expressionCache ?? new Map<string, Promise<Compiled>>();
-      const compiling = getOrCreate(cache, expressionPath, () => compileExpressionFile(expressionPath, relative(options.cwd, expressionPath) || expressionPath));
-      const compiled = await compiling;
-      if (compiled.ok) expressions.set(index, compiled.expression);
-      else diagnostics.push(compiled.diagnostic);
+      continue;
     }
+    let compiled: Compiled | undefined;
+    if (typeof step.expression === 'string') {
+      compiled = compileInline(step.expression, yaml, `${pointer}/expression`);
+    } else if (typeof step.file === 'string') {
+      const expressionPath = referenced(`${pointer}/file`, step.file, 'JSONata file');
+      if (expressionPath) compiled = await getOrCreate(expressionCache, expressionPath, () => compileExpressionFile(expressionPath, display(expressionPath)));
+    }
+    if (compiled?.ok) expressions.set(index, compiled.expression);
+    else if (compiled) diagnostics.push(compiled.diagnostic);
   }
 
   diagnostics.push(...(await checkEnvironment(doc, yaml, options)));
