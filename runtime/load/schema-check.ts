@@ -42,8 +42,8 @@ function simplify(errors: readonly SchemaError[]): SchemaError[] {
     const prefix = `${oneOf.schemaPath}/`;
     const inside = result.filter((e) => e.schemaPath.startsWith(prefix));
     const branches = (oneOf.schema as Schema[] | undefined) ?? [];
-    const keyChoice = branches.every((b) => Object.keys(b).length === 1 && Array.isArray(b.required) && b.required.length === 1);
-    if (keyChoice) {
+    const choice = exclusiveKeys(branches, oneOf.data);
+    if (choice) {
       result = result.filter((e) => !e.schemaPath.startsWith(prefix));
       continue;
     }
@@ -57,6 +57,18 @@ function simplify(errors: readonly SchemaError[]): SchemaError[] {
     if (best.length > 0) result = result.filter((e) => e !== oneOf);
   }
   return result;
+}
+
+/**
+ * For a oneOf whose branches each require one distinct key (auth: {oauth} or {apiKey}), the keys and
+ * how many of them the value has; undefined for any other oneOf.
+ */
+function exclusiveKeys(branches: readonly Schema[], data: unknown): { keys: string[]; present: string[] } | undefined {
+  const keys = branches.map((b) => (Array.isArray(b.required) && b.required.length === 1 ? String(b.required[0]) : undefined));
+  if (keys.length < 2 || keys.some((k) => k === undefined) || new Set(keys).size !== keys.length) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const present = (keys as string[]).filter((k) => k in data);
+  return present.length === 1 ? undefined : { keys: keys as string[], present };
 }
 
 function describeType(value: unknown): string {
@@ -114,9 +126,12 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
       return make('MLC_SCHEMA_MISSING_KEY', path, `missing required key '${String(params.missingProperty)}'`);
     case 'oneOf': {
       const branches = (error.schema as Schema[] | undefined) ?? [];
-      const keys = branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
-      const passing = params.passingSchemas;
-      return make('MLC_SCHEMA_INVALID', path, passing ? `has both ${keys.map((k) => `'${k}'`).join(' and ')}; use exactly one` : `needs exactly one of ${keys.map((k) => `'${k}'`).join(' or ')}`);
+      const choice = exclusiveKeys(branches, error.data);
+      if (choice) {
+        const quoted = choice.keys.map((k) => `'${k}'`).join(' or ');
+        return make('MLC_SCHEMA_INVALID', path, choice.present.length > 1 ? `has ${choice.present.map((k) => `'${k}'`).join(' and ')}; use exactly one of ${quoted}` : `needs one of ${quoted}`);
+      }
+      return make('MLC_SCHEMA_INVALID', path, 'matches none of the allowed forms');
     }
     case 'discriminator': {
       const tag = String(params.tag);
@@ -134,6 +149,11 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
       const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed) : undefined;
       return make('MLC_SCHEMA_INVALID', path, `must be one of ${allowed.join(', ')}; got ${describeType(error.data)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
     }
+    case 'minProperties': {
+      const known = Object.keys((parent?.properties as Schema | undefined) ?? {});
+      if (known.length > 0 && params.limit === 1) return make('MLC_SCHEMA_INVALID', path, `needs at least one of ${known.map((k) => `'${k}'`).join(', ')}`, typeof parent?.description === 'string' ? parent.description : undefined);
+      return make('MLC_SCHEMA_INVALID', path, error.message ?? 'has too few keys');
+    }
     case 'const':
       return make('MLC_SCHEMA_INVALID', path, `must be ${JSON.stringify(params.allowedValue)}; got ${describeType(error.data)}`);
     case 'type':
@@ -142,6 +162,9 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
       const pattern = String(params.pattern);
       if (pattern.includes('secret:')) {
         return make('MLC_SCHEMA_INVALID', path, 'must be a ${secret:name} reference; secrets are never written inline', 'store the value with the secret store and refer to it by name');
+      }
+      if (pattern.startsWith('^https://')) {
+        return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} is not an https:// URL; credentials never travel over plain HTTP`);
       }
       const description = typeof parent?.description === 'string' ? parent.description : undefined;
       return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} does not have the expected form (${pattern})`, description);
