@@ -25,15 +25,18 @@ export function formatDiagnosticGithub(d: Diagnostic): string {
   return `::${isError(d) ? 'error' : 'warning'} file=${escapeProperty(d.file)}${position},title=${escapeProperty(d.code)}::${escapeData(message)}\n`;
 }
 
-export function renderReport(reports: readonly FileReport[], format: ReportFormat): string {
+export function renderReport(all: readonly FileReport[], format: ReportFormat): string {
+  const reports = all.filter((r) => r.kind !== 'other');
+  const skipped = all.filter((r) => r.kind === 'other').map((r) => r.file);
   const diagnostics = reports.flatMap((r) => r.diagnostics);
   const errors = diagnostics.filter(isError).length;
   const valid = (r: FileReport): boolean => !r.diagnostics.some(isError);
   const invalidFiles = reports.filter((r) => !valid(r)).length;
   if (format === 'json') {
-    return `${JSON.stringify({ valid: errors === 0, checked: reports.length, invalid: invalidFiles, files: reports.map((r) => ({ file: r.file, kind: r.kind, valid: valid(r) })), diagnostics }, null, 2)}\n`;
+    return `${JSON.stringify({ valid: errors === 0, checked: reports.length, invalid: invalidFiles, files: reports.map((r) => ({ file: r.file, kind: r.kind, valid: valid(r) })), skipped, diagnostics }, null, 2)}\n`;
   }
-  const tail = summary(reports.length, invalidFiles, errors, diagnostics.length - errors);
+  const note = skipped.length > 0 ? `skipped ${skipped.length} YAML file${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not a pipeline, mapping table or cases file: ${skipped.join(', ')}\n` : '';
+  const tail = note + summary(reports.length, invalidFiles, errors, diagnostics.length - errors);
   if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('') + tail;
   return diagnostics.map(formatDiagnosticText).join('') + tail;
 }

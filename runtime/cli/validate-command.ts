@@ -37,7 +37,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got '${format}'`);
       const defaults = existsSync(resolve(io.cwd, 'pipelines')) ? ['pipelines'] : ['.'];
       const paths = (positionals.length > 0 ? positionals : defaults).map((p) => resolve(io.cwd, p));
-      const { files, missing } = await collectFiles(paths, isCheckedFile);
+      const { files, missing, named } = await collectFiles(paths, isCheckedFile);
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (files.length === 0) throw new UsageError(`no .yaml, .yml or .jsonata files under ${paths.join(', ')}`);
       const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
@@ -47,7 +47,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
         env: io.env,
         secrets: plainSecretLookup(io.env, secretsDir ? resolve(io.cwd, secretsDir) : undefined),
         offline: values.offline === true,
-      });
+      }, named);
       io.stdout(renderReport(reports, format));
       return reportsValid(reports) ? EXIT.ok : EXIT.invalid;
     },

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 /** Every file below the given paths whose name passes `accept`; named files are kept whatever their name. */
-export async function collectFiles(paths: readonly string[], accept: (name: string) => boolean): Promise<{ files: string[]; missing: string[] }> {
+export async function collectFiles(paths: readonly string[], accept: (name: string) => boolean): Promise<{ files: string[]; missing: string[]; named: Set<string> }> {
   const files: string[] = [];
+  const named = new Set<string>();
   const missing: string[] = [];
-  const visit = async (path: string, named: boolean): Promise<void> => {
+  const visit = async (path: string, isNamed: boolean): Promise<void> => {
     let info;
     try {
       info = await stat(path);
@@ -21,10 +22,11 @@ export async function collectFiles(paths: readonly string[], accept: (name: stri
         if (entry.isDirectory() && (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.'))) continue;
         if (entry.isDirectory() || accept(entry.name)) await visit(join(path, entry.name), false);
       }
-    } else if (named || accept(path)) {
+    } else if (isNamed || accept(path)) {
       files.push(path);
+      if (isNamed) named.add(path);
     }
   };
   for (const path of paths) await visit(path, true);
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], missing, named };
 }

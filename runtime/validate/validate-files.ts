@@ -8,7 +8,8 @@ import { loadPipeline, type LoadOptions } from '../load/load-pipeline.ts';
 import { loadMappingTable, type MappingLoad } from '../load/mapping-table.ts';
 import { readTextFile } from '../load/read-text.ts';
 
-export type FileKind = 'pipeline' | 'mapping' | 'jsonata' | 'cases';
+/** `other`: YAML with none of our top-level keys (an OpenAPI file, a CI config), skipped when found by walking. */
+export type FileKind = 'pipeline' | 'mapping' | 'jsonata' | 'cases' | 'other';
 
 export interface FileReport {
   file: string;
@@ -25,13 +26,15 @@ export function classify(path: string, text: string): FileKind {
   if (/\.csv$/i.test(path)) return 'mapping';
   if (isCasesFile(path)) return 'cases';
   if (/^rows\s*:/m.test(text) && !/^source\s*:/m.test(text)) return 'mapping';
+  if (!/^(version|name|description|source|sink|triggers|steps|policies)\s*:/m.test(text)) return 'other';
   return 'pipeline';
 }
 
 /** Files are checked a few at a time: the work is mostly waiting on the file system. */
 const CONCURRENCY = 8;
 
-export async function validateFiles(paths: readonly string[], options: LoadOptions): Promise<FileReport[]> {
+/** Checks each file; files in `named` were given by the user and are checked even when they look foreign. */
+export async function validateFiles(paths: readonly string[], options: LoadOptions, named: ReadonlySet<string> = new Set()): Promise<FileReport[]> {
   const shared: LoadOptions = {
     ...options,
     tableCache: options.tableCache ?? new Map<string, Promise<MappingLoad>>(),
@@ -42,18 +45,20 @@ export async function validateFiles(paths: readonly string[], options: LoadOptio
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const index = next++;
-      reports[index] = await validateOne(paths[index] as string, shared);
+      reports[index] = await validateOne(paths[index] as string, shared, named);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
   return dedupeShared(reports.filter((r): r is FileReport => r !== undefined));
 }
 
-async function validateOne(path: string, options: LoadOptions): Promise<FileReport | undefined> {
+async function validateOne(path: string, options: LoadOptions, named: ReadonlySet<string>): Promise<FileReport | undefined> {
   const file = relative(options.cwd, path) || path;
   const read = await readTextFile(path, 'parse', file);
   if (!read.ok) return { file, kind: 'pipeline', diagnostics: [read.diagnostic] };
-  const kind = classify(path, read.text);
+  const classified = classify(path, read.text);
+  if (classified === 'other' && !named.has(path)) return { file, kind: 'other', diagnostics: [] };
+  const kind = classified === 'other' ? 'pipeline' : classified;
   if (kind === 'cases') return undefined; // checked by `ml-connector test`, which runs them
   if (kind === 'pipeline') return { file, kind, diagnostics: (await loadPipeline(path, options)).diagnostics };
   if (kind === 'mapping') {

@@ -5,7 +5,7 @@ import { runCli, runCliProcess } from '../support/cli.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
 
 const DEPARTMENTS = 'mappings/departments.yaml';
-const BOMB = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+const BOMB = ['version: 1', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
   .concat('bcdefghi'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
   .join('\n');
 
