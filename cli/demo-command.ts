@@ -19,6 +19,11 @@ export function demoCommand(validate: Command, test: Command): Command {
       const validated = await validate.run(['--offline', 'pipelines'], here);
       io.stdout('\n2. test mappings/ (every mapping table and JSONata file against its cases)\n');
       const tested = await test.run(['mappings'], here);
+      io.stdout(
+        '\nThe stand-ins run on their own already:\n' +
+          '  npx ml-connector sandbox bamboohr --port 8765 --tls         # BambooHR, seeded with Keystone\n' +
+          '  npx ml-connector agent --backend sim --port 8443 --data .state/agent   # Sage 100 agent, company KBS\n',
+      );
       return validated === EXIT.ok && tested === EXIT.ok ? EXIT.ok : EXIT.invalid;
     },
   };
