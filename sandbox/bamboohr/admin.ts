@@ -23,6 +23,7 @@ const ENUMS: Partial<Record<keyof RuntimeSettings, readonly string[]>> = {
   consent: ['auto', 'page'],
   unknownFields: ['reject', 'ignore'],
   reportEmptyValue: ['empty-string', 'null'],
+  employeeListCursor: ['string', 'integer'],
 };
 
 /** Checks a settings patch against the defaults' types; throws ChangeError(400) naming the bad key. */

@@ -4,6 +4,7 @@ import type { Company } from './model.ts';
 import type { HandlerContext } from './context.ts';
 import { errorReply, type Reply, type SandboxRequest } from './http.ts';
 import { changed, changedTable, directory, getEmployee, table } from './employees.ts';
+import { listEmployees } from './employee-list.ts';
 import { customReport } from './custom-report.ts';
 import { datasetData, datasetFields, listDatasets } from './datasets.ts';
 import { metaFields, metaLists } from './meta.ts';
@@ -33,6 +34,7 @@ const route = (method: string, specPath: string, handler: Handler): Route => ({
 });
 
 const ROUTES: Route[] = [
+  route('GET', '/api/v1/employees', (d, c, r) => listEmployees(d.ctx, c, r)),
   route('GET', '/api/v1/employees/directory', (d, c, r) => directory(d.ctx, c, r)),
   route('GET', '/api/v1/employees/changed', (d, c, r) => changed(d.ctx, c, r)),
   route('GET', '/api/v1/employees/changed/tables/{table}', (d, c, r, [t]) => changedTable(d.ctx, c, r, t!)),

@@ -39,6 +39,9 @@ Faults and variants (all switchable later through PATCH /_sandbox/faults):
   --webhook-drop-rate P | --webhook-duplicate-rate P | --webhook-delay-ms N
   --webhook-time-scale F      multiplies the 5/10/20/40/80-minute retry schedule (default 0.001)
   --webhook-value-style flat|value
+  --employee-list-cursor string|integer
+                              GET /api/v1/employees cursors: string (default; limit 50, max 100)
+                              or integer (limit 250, max 2500)
 `;
 
 const OPTIONS = {
@@ -64,6 +67,7 @@ const OPTIONS = {
   'webhook-delay-ms': { type: 'string' },
   'webhook-time-scale': { type: 'string' },
   'webhook-value-style': { type: 'string' },
+  'employee-list-cursor': { type: 'string' },
 } as const;
 
 function num(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -125,6 +129,9 @@ export const bamboohrSandboxCommand: Command = {
     set('webhookDelayMs', num('webhook-delay-ms', values['webhook-delay-ms']));
     set('webhookTimeScale', num('webhook-time-scale', values['webhook-time-scale']));
     set('webhookValueStyle', style);
+    const cursor = values['employee-list-cursor'];
+    if (cursor !== undefined && cursor !== 'string' && cursor !== 'integer') throw new UsageError('--employee-list-cursor must be string or integer');
+    set('employeeListCursor', cursor);
     if (values['no-refresh-rotation']) settings.refreshRotation = false;
     if (values.consent !== undefined) {
       if (values.consent !== 'auto' && values.consent !== 'page') throw new UsageError('--consent must be auto or page');

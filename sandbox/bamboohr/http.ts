@@ -16,6 +16,8 @@ export interface SandboxRequest {
   body: Buffer;
   company?: Company;
   authKind: AuthKind;
+  /** Scheme, Host and the path as the client sent it (tenant part kept), without the query: the base of `_links`. */
+  linkBase?: string;
 }
 
 export interface Reply {

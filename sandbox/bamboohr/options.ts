@@ -45,6 +45,12 @@ export interface RuntimeSettings {
   reportEmptyValue: 'empty-string' | 'null';
   /** Header(s) carrying error details; BambooHR's sources disagree on the name. */
   errorHeaders: string[];
+  /**
+   * GET /api/v1/employees cursors: the spec's two pagination schemas disagree. `string` (default):
+   * opaque base64url cursors, page[limit] default 50, max 100; `integer`: opaque integer cursors
+   * (sent back as digit strings in nextCursor/prevCursor), default 250, max 2500.
+   */
+  employeeListCursor: 'string' | 'integer';
 }
 
 export interface SandboxOptions {
@@ -98,6 +104,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   unknownFields: 'reject',
   reportEmptyValue: 'empty-string',
   errorHeaders: ['X-BambooHR-Error-Message'],
+  employeeListCursor: 'string',
 };
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -108,7 +108,8 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
       await writeEncoded(res, encodeReply(errorReply(settings, 400, 'Malformed request target'), false), 0).catch(() => undefined);
       return;
     }
-    const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), authKind: 'none' };
+    const linkBase = `${options.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${url.pathname}`;
+    const sreq: SandboxRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.alloc(0), authKind: 'none', linkBase };
     let outcome: Outcome;
     const body = await readBody(req, maxBody);
     if (!body.ok) {

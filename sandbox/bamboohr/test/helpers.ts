@@ -76,3 +76,17 @@ export async function startReceiver(): Promise<Receiver> {
       }),
   };
 }
+
+/** An OAuth access token for the sandbox's first company, through the real authorize + token flow. */
+export async function oauthToken(sandbox: RunningSandbox, scope = 'openid employee'): Promise<string> {
+  const creds = sandbox.credentials();
+  const redirectUri = creds.oauth.redirectUris[0]!;
+  const q = new URLSearchParams({ request: 'authorize', response_type: 'code', client_id: creds.oauth.clientId, redirect_uri: redirectUri, scope, state: 's' });
+  const auth = await httpRequest(`${sandbox.companyUrl()}/authorize.php?${q}`);
+  const code = new URL(auth.headers.location ?? '').searchParams.get('code') ?? '';
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: creds.oauth.clientId, client_secret: creds.oauth.clientSecret });
+  const res = await httpRequest(`${sandbox.companyUrl()}/token.php`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const token = res.json<{ access_token?: string }>().access_token;
+  if (!token) throw new Error(`no access token: ${res.status} ${res.text()}`);
+  return token;
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchemaCompiler, type SchemaCompiler } from '../../../runtime/lib/json-schema.ts';
 import { parseTrustedYaml } from '../../../runtime/lib/yaml.ts';
 import { SERVED_ENDPOINTS } from '../api-routes.ts';
-import { startClient, startReceiver, type Client, type Receiver } from './helpers.ts';
+import { oauthToken, startClient, startReceiver, type Client, type Receiver } from './helpers.ts';
 import type { HttpResponse } from '../../../runtime/lib/http-client.ts';
 
 const DOC_ID = 'https://sandbox.invalid/bamboohr-openapi.json';
@@ -14,6 +14,7 @@ let ajv: SchemaCompiler;
 let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> };
 let c: Client;
 let rx: Receiver;
+let token = '';
 
 beforeAll(async () => {
   const file = fileURLToPath(new URL('../openapi/bamboohr-openapi.yaml', import.meta.url));
@@ -23,6 +24,7 @@ beforeAll(async () => {
   ajv.addSchema({ ...doc, $id: DOC_ID }, undefined, undefined, false);
   c = await startClient({ employees: 60 });
   rx = await startReceiver();
+  token = await oauthToken(c.sandbox);
 }, 60_000);
 
 afterAll(async () => {
@@ -53,8 +55,25 @@ interface Case {
 
 const FIELDS = 'firstName,lastName,preferredName,middleName,status,department,departmentId,division,divisionId,location,locationId,jobTitleName,jobTitleId,hireDate,originalHireDate,terminationDate,canUploadPhoto,workEmail,employmentHistoryStatus,supervisorEId,4501';
 
+const LIST_FIELDS = 'workEmail,homeEmail,bestEmail,middleName,workPhone,workPhoneExtension,mobilePhone,homePhone,skypeUsername,linkedinUrl,facebookUrl,instagramUrl,twitterUrl,pinterestUrl,birthDate,hireDate,divisionName,divisionId,departmentName,departmentId,locationName,locationId,jobTitleId,employmentStatusName,employmentStatusId,reportsToName,reportsToId';
+// The list endpoint is OAuth only.
+const bearerCall = (path: string) => c.call(path, { headers: { authorization: `Bearer ${token}` } });
+async function integerCursorPage(): Promise<HttpResponse> {
+  c.sandbox.admin.setFaults({ employeeListCursor: 'integer' });
+  try {
+    const first = await bearerCall('/api/v1/employees?page[limit]=7&sort=-lastName');
+    return await bearerCall(`/api/v1/employees?page[limit]=7&sort=-lastName&page[after]=${first.json<{ meta: { page: { nextCursor: string } } }>().meta.page.nextCursor}`);
+  } finally {
+    c.sandbox.admin.resetFaults();
+  }
+}
+
 let webhookId = '';
 const CASES: Case[] = [
+  { method: 'GET', specPath: '/api/v1/employees', status: 200, call: () => bearerCall(`/api/v1/employees?fields=${LIST_FIELDS}&page[limit]=20&filter[ids]=8,9,10,11,12,13,14,15,16,17,18,19`) },
+  { method: 'GET', specPath: '/api/v1/employees', status: 200, call: () => integerCursorPage() },
+  { method: 'GET', specPath: '/api/v1/employees', status: 400, call: () => bearerCall('/api/v1/employees?sort=salary') },
+  { method: 'GET', specPath: '/api/v1/employees', status: 400, call: () => bearerCall('/api/v1/employees?page[after]=nope') },
   { method: 'GET', specPath: '/api/v1/employees/{id}', status: 200, call: () => c.call(`/api/v1/employees/15?fields=${FIELDS}`) },
   { method: 'GET', specPath: '/api/v1/employees/{id}', status: 200, call: () => c.call(`/api/v1/employees/11?fields=${FIELDS}`) },
   { method: 'GET', specPath: '/api/v1/employees/directory', status: 200, call: () => c.call('/api/v1/employees/directory') },
@@ -103,6 +122,7 @@ describe('OpenAPI conformance', () => {
     expect(() => validate('GET', '/api/v1/employees/{id}', 200, fake({ id: 5 }))).toThrow(/must be string/);
     expect(() => validate('GET', '/api/v1/employees/changed', 200, fake({ latest: 'yesterday', employees: {} }))).toThrow(/date-time/);
     expect(() => validate('GET', '/api/v1/meta/lists', 200, fake([{ options: [{ id: 'x' }] }]))).toThrow(/integer/);
+    expect(() => validate('GET', '/api/v1/employees', 200, fake({ data: [{ employeeId: 8 }], meta: { total: 1, page: { limit: 1, nextCursor: null, prevCursor: null } }, _links: {} }))).toThrow(/must be string|required/);
   });
 
   // Sequential on purpose: the webhook cases build on each other.
