@@ -1,9 +1,13 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
-/** Every file below the given paths whose name passes `accept`; named files are kept whatever their name. */
+/**
+ * Every file below the given paths whose name passes `accept`; named files are kept whatever their
+ * name. Walking does not follow symbolic links to directories (a link to `.` would never end); a
+ * matching link whose target is missing is kept as a file, so the check reports it as unreadable.
+ */
 export async function collectFiles(paths: readonly string[], accept: (name: string) => boolean): Promise<{ files: string[]; missing: string[]; named: Set<string> }> {
   const files: string[] = [];
   const named = new Set<string>();
@@ -13,10 +17,12 @@ export async function collectFiles(paths: readonly string[], accept: (name: stri
     try {
       info = await stat(path);
     } catch {
-      missing.push(path);
+      if (isNamed) missing.push(path);
+      else files.push(path); // a dangling link found by walking: reported against the file, not the command line
       return;
     }
     if (info.isDirectory()) {
+      if (!isNamed && (await lstat(path)).isSymbolicLink()) return;
       const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of entries) {
         if (entry.isDirectory() && (SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.'))) continue;

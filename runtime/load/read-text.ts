@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import type { Diagnostic, Phase } from './diagnostic.ts';
 
 /** Pipelines, mapping tables and JSONata files are small; anything bigger is a mistake or an attack. */
@@ -10,6 +10,14 @@ function fileDiagnostic(file: string, phase: Phase, code: Diagnostic['code'], me
   return { ok: false, diagnostic: { code, phase, file, line: 1, col: 1, path: '', message, ...(hint ? { hint } : {}) } };
 }
 
+async function isSymbolicLink(file: string): Promise<boolean> {
+  try {
+    return (await lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Reads a UTF-8 text file, refusing oversized, binary and mis-encoded files before parsing anything. */
 export async function readTextFile(file: string, phase: Phase, displayName = file): Promise<ReadResult> {
   let size: number;
@@ -19,6 +27,7 @@ export async function readTextFile(file: string, phase: Phase, displayName = fil
     size = info.size;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && (await isSymbolicLink(file))) return fileDiagnostic(displayName, phase, 'MLC_FILE_UNREADABLE', 'is a symbolic link to a file that does not exist');
     return fileDiagnostic(displayName, phase, 'MLC_FILE_UNREADABLE', code === 'ENOENT' ? 'file does not exist' : `cannot be read (${code ?? 'error'})`);
   }
   // Checked before reading so a 50 MB file costs a stat, not 50 MB of memory.

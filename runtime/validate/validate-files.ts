@@ -7,6 +7,7 @@ import { compileExpressionFile, type Compiled } from '../load/expression-file.ts
 import { loadPipeline, type LoadOptions } from '../load/load-pipeline.ts';
 import { loadMappingTable, type MappingLoad } from '../load/mapping-table.ts';
 import { readTextFile } from '../load/read-text.ts';
+import { isMap, isScalar, parseYamlDocument } from '../lib/yaml.ts';
 
 /** `other`: YAML with none of our top-level keys (an OpenAPI file, a CI config), skipped when found by walking. */
 export type FileKind = 'pipeline' | 'mapping' | 'jsonata' | 'cases' | 'other';
@@ -20,14 +21,28 @@ export interface FileReport {
 export const isCasesFile = (name: string): boolean => /\.cases\.ya?ml$/.test(name);
 export const isCheckedFile = (name: string): boolean => /\.(ya?ml|jsonata|csv)$/.test(name);
 
+const PIPELINE_KEYS = ['version', 'name', 'description', 'source', 'sink', 'triggers', 'steps', 'policies'];
+
 /** Mapping tables have rows and no source; cases files are named *.cases.yaml; the rest are pipelines. */
 export function classify(path: string, text: string): FileKind {
   if (path.endsWith('.jsonata')) return 'jsonata';
   if (/\.csv$/i.test(path)) return 'mapping';
   if (isCasesFile(path)) return 'cases';
+  // The usual block style is decided from the text; anything else (flow style, quoted or indented
+  // keys) from the parsed top-level keys, so such a pipeline is checked rather than skipped.
   if (/^rows\s*:/m.test(text) && !/^source\s*:/m.test(text)) return 'mapping';
-  if (!/^(version|name|description|source|sink|triggers|steps|policies)\s*:/m.test(text)) return 'other';
-  return 'pipeline';
+  if (/^(version|name|description|source|sink|triggers|steps|policies)\s*:/m.test(text)) return 'pipeline';
+  const keys = topLevelKeys(text);
+  if (keys.includes('rows') && !keys.includes('source')) return 'mapping';
+  return keys.some((k) => PIPELINE_KEYS.includes(k)) ? 'pipeline' : 'other';
+}
+
+/** The keys of a YAML document that is a mapping; none when it is not one or does not parse. */
+function topLevelKeys(text: string): string[] {
+  const { document } = parseYamlDocument(text);
+  const root = document.contents;
+  if (document.errors.length > 0 || !isMap(root)) return [];
+  return root.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []));
 }
 
 /** Files are checked a few at a time: the work is mostly waiting on the file system. */
