@@ -93,9 +93,8 @@ export function findNode(document: YamlDocument, path: readonly string[]): { nod
   return { node: current, keyNode, exact: true };
 }
 
-/** Scalar style facts needed to turn an offset inside a string value into a file position. */
-export function scalarInfo(node: unknown): { block: boolean; quoted: boolean } | undefined {
-  if (!isScalar(node)) return undefined;
-  const type = node.type;
-  return { block: type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED', quoted: type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' };
+/** A string scalar's style (PLAIN, QUOTE_DOUBLE, BLOCK_LITERAL, ...) and value, to map offsets in it to the file. */
+export function stringScalar(node: unknown): { style: string; value: string } | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+  return { style: String(node.type ?? 'PLAIN'), value: node.value };
 }

@@ -1,5 +1,6 @@
 // A YAML file parsed once, with the means to turn a JSON path back into file:line:col.
-import { LineCounter, findNode, nodeRange, parseYamlDocument, yamlProblems, yamlToJs, type YamlDocument } from '../lib/yaml.ts';
+import { LineCounter, findNode, nodeRange, parseYamlDocument, stringScalar, yamlProblems, yamlToJs, type YamlDocument } from '../lib/yaml.ts';
+import { scalarSourceMap } from './scalar-source.ts';
 import { jsonPointer, parsePointer, type Diagnostic } from './diagnostic.ts';
 
 export interface Position {
@@ -86,15 +87,20 @@ function makeYamlFile(file: string, text: string, value: unknown, document: Yaml
       const found = findNode(document, parsePointer(pointer));
       const range = nodeRange(found.node);
       if (!range) return { line: 1, col: 1 };
+      const scalar = stringScalar(found.node);
+      const map = scalar ? scalarSourceMap(text, range[0], range[1], scalar.style, scalar.value) : undefined;
+      if (map && scalar && map.value.trimEnd() === scalar.value.trimEnd() && map.offsets.length > 0) {
+        const last = map.offsets.length - 1;
+        return at(offset <= last ? (map.offsets[offset] as number) : (map.offsets[last] as number) + 1);
+      }
       return positionInScalarSource(text, range[0], range[1], offset, at);
     },
   };
 }
 
 /**
- * Maps an offset in a scalar's value to a file position by walking the scalar's source text and
- * skipping what YAML strips (quotes, the block header line, indentation). Escapes and folding are
- * rare in expressions; positions inside them are approximate.
+ * The fallback when scalarSourceMap cannot rebuild the value exactly: walks the scalar's source text
+ * skipping what YAML strips (quotes, the block header line, indentation); approximate.
  */
 function positionInScalarSource(text: string, start: number, end: number, offset: number, at: (o: number) => Position): Position {
   const source = text.slice(start, end);
