@@ -75,8 +75,12 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  const shown = JSON.stringify(value);
+  // A long value (a pasted document, a stray expression) is named, not echoed in full.
+  return `${typeof value} ${shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}… (${String(value).length} characters)` : shown}`;
 }
+
+const MAX_SHOWN = 80;
 
 function resolveRef(ref: string, root: Schema): Schema | undefined {
   if (!ref.startsWith('#/')) return undefined;
@@ -113,6 +117,7 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
     case 'unevaluatedProperties': {
       const name = String(params.additionalProperty ?? params.unevaluatedProperty);
       const known = knownKeys(parent, options.rootSchema).filter((k) => k !== '$schema');
+      if (name === '<<') return make('MLC_SCHEMA_UNKNOWN_KEY', `${path}/${name}`, "YAML merge keys ('<<') are not supported", 'write the keys out (an alias *name as a whole value still works)', true);
       const suggestion = closestMatch(name, known);
       return make(
         'MLC_SCHEMA_UNKNOWN_KEY',

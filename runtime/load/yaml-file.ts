@@ -22,7 +22,15 @@ export type YamlParse = { ok: true; yaml: YamlFile } | { ok: false; diagnostics:
 
 const PROBLEM_CODES: Record<string, Diagnostic['code']> = { DUPLICATE_KEY: 'MLC_YAML_DUPLICATE_KEY' };
 
+/** Messages of the yaml library that name its API or an engine limit, in words for the person editing the file. */
+const MESSAGES: Record<string, string> = {
+  MULTIPLE_DOCS: 'the file holds more than one YAML document (a second starts here)',
+  RESOURCE_EXHAUSTION: 'the YAML is nested too deeply to read',
+};
+
 const HINTS: Record<string, string> = {
+  MULTIPLE_DOCS: 'one pipeline, mapping table or cases list per file: remove the `---` line and what follows, or split the file',
+  RESOURCE_EXHAUSTION: 'flatten the structure; no pipeline needs hundreds of nested levels',
   TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
   DUPLICATE_KEY: 'remove one of the two; the later one would silently win in many tools',
   TAG_RESOLVE_FAILED: 'custom tags are not supported; write the value plainly',
@@ -30,7 +38,11 @@ const HINTS: Record<string, string> = {
 
 export function parseYamlFile(file: string, text: string): YamlParse {
   const { document, lineCounter } = parseYamlDocument(text);
-  const problems = yamlProblems(document);
+  // A stack overflow can surface twice (as an error, and as a tag that failed to resolve): one message.
+  const seen = new Set<string>();
+  const problems = yamlProblems(document)
+    .map((p) => (/call stack size/i.test(p.message) ? { ...p, code: 'RESOURCE_EXHAUSTION' } : p))
+    .filter((p) => !seen.has(`${p.code}|${p.line}|${p.col}`) && seen.add(`${p.code}|${p.line}|${p.col}`));
   if (problems.length > 0) {
     return {
       ok: false,
@@ -41,7 +53,7 @@ export function parseYamlFile(file: string, text: string): YamlParse {
         line: p.line,
         col: p.col,
         path: '',
-        message: p.message,
+        message: MESSAGES[p.code] ?? p.message,
         ...(HINTS[p.code] ? { hint: HINTS[p.code] } : {}),
       })),
     };
@@ -50,6 +62,15 @@ export function parseYamlFile(file: string, text: string): YamlParse {
   try {
     value = yamlToJs(document);
   } catch (error) {
+    const unresolved = error instanceof ReferenceError ? /^Unresolved alias[^:]*: (.+)$/.exec(error.message)?.[1] : undefined;
+    if (unresolved !== undefined) {
+      const offset = Math.max(0, text.indexOf(`*${unresolved}`));
+      const pos = lineCounter.linePos(offset);
+      return {
+        ok: false,
+        diagnostics: [{ code: 'MLC_YAML_SYNTAX', phase: 'parse', file, line: pos.line, col: pos.col, path: '', message: `alias '*${unresolved}' has no anchor '&${unresolved}' before it`, hint: 'an anchor must be set (&name) before an alias (*name) refers to it' }],
+      };
+    }
     if (error instanceof ReferenceError) {
       const at = firstAliasPosition(text, lineCounter);
       return {
