@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = {
   MLC_FILE_NOT_TEXT: { class: 'config', summary: 'A file is binary or not valid UTF-8.' },
   MLC_YAML_SYNTAX: { class: 'config', summary: 'The YAML is malformed (including tab indentation and custom tags).' },
   MLC_YAML_DUPLICATE_KEY: { class: 'config', summary: 'A YAML mapping has the same key twice.' },
+  MLC_CSV_SYNTAX: { class: 'config', summary: 'A CSV mapping table is malformed (a quoted field that is never closed).' },
   MLC_YAML_ALIAS_LIMIT: { class: 'config', summary: 'The YAML expands too many aliases (a "billion laughs" document).' },
   MLC_SCHEMA_UNKNOWN_KEY: { class: 'config', summary: 'A key is not part of the format here; the message suggests the closest known key.' },
   MLC_SCHEMA_MISSING_KEY: { class: 'config', summary: 'A required key is missing.' },

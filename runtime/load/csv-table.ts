@@ -18,8 +18,9 @@ interface Cell {
 }
 
 /** RFC 4180 fields with the position each starts at; quoted fields may hold commas, quotes and newlines. */
-export function parseCsvRows(text: string, firstLine: number): Cell[][] {
+export function parseCsvRows(text: string, firstLine: number): { rows: Cell[][]; unterminated?: Position } {
   const rows: Cell[][] = [];
+  let unterminated: Position | undefined;
   let row: Cell[] = [];
   let line = firstLine;
   let col = 1;
@@ -31,6 +32,7 @@ export function parseCsvRows(text: string, firstLine: number): Cell[][] {
     if (text[i] === '"') {
       i++;
       col++;
+      unterminated = start;
       while (i < text.length) {
         if (text[i] === '"' && text[i + 1] === '"') {
           value += '"';
@@ -39,6 +41,7 @@ export function parseCsvRows(text: string, firstLine: number): Cell[][] {
         } else if (text[i] === '"') {
           i++;
           col++;
+          unterminated = undefined;
           break;
         } else {
           if (text[i] === '\n') {
@@ -70,7 +73,7 @@ export function parseCsvRows(text: string, firstLine: number): Cell[][] {
     col = 1;
   }
   if (row.some((c) => c.text.trim() !== '')) rows.push(row);
-  return rows;
+  return { rows, ...(unterminated ? { unterminated } : {}) };
 }
 
 const SETTINGS: Record<string, (doc: Record<string, unknown>, value: string) => void> = {
@@ -81,8 +84,11 @@ const SETTINGS: Record<string, (doc: Record<string, unknown>, value: string) => 
   caseSensitive: (doc, v) => (doc.caseSensitive = v === 'true' ? true : v === 'false' ? false : v),
 };
 
-/** Reads a CSV mapping table into the document a YAML table would give, positions included. */
-export function csvTableDocument(file: string, text: string): YamlFile {
+/**
+ * Reads a CSV mapping table into the document a YAML table would give, positions included; or, when
+ * a quoted field is never closed (which would swallow the rest of the file), where it opens.
+ */
+export function csvTableDocument(file: string, text: string): YamlFile | { unterminated: Position } {
   const doc: Record<string, unknown> = {};
   const positions = new Map<string, Position>();
   const lines = text.split('\n');
@@ -100,7 +106,8 @@ export function csvTableDocument(file: string, text: string): YamlFile {
     positions.set(key === 'segment' ? '/target/segment' : `/${key}`, { line: index + 1, col: raw.indexOf(key) + 1 });
     if (key === 'segment') positions.set('/target', { line: index + 1, col: 1 });
   }
-  const rows = parseCsvRows(lines.slice(index).join('\n'), index + 1);
+  const { rows, unterminated } = parseCsvRows(lines.slice(index).join('\n'), index + 1);
+  if (unterminated) return { unterminated };
   const header = rows.shift() ?? [];
   const names = header.map((c) => c.text.trim());
   doc.rows = rows.map((cells, r) => {

@@ -39,7 +39,11 @@ export async function loadMappingTable(path: string, displayName: string): Promi
   if (!read.ok) return { diagnostics: [read.diagnostic] };
   let yaml: YamlFile;
   if (/\.csv$/i.test(path)) {
-    yaml = csvTableDocument(displayName, read.text);
+    const csv = csvTableDocument(displayName, read.text);
+    if ('unterminated' in csv) {
+      return { diagnostics: [{ code: 'MLC_CSV_SYNTAX', phase: 'mappings', file: displayName, ...csv.unterminated, path: '', message: 'a quoted field opened here is never closed', hint: 'close it with a double quote; write a quote inside a quoted field as ""' }] };
+    }
+    yaml = csv;
   } else {
     const parsed = parseYamlFile(displayName, read.text);
     if (!parsed.ok) return { diagnostics: parsed.diagnostics.map((d) => ({ ...d, phase: 'mappings' })) };

@@ -50,6 +50,13 @@ describe('CSV mapping tables', () => {
     expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'MLC_SCHEMA_UNKNOWN_KEY', line: 4, message: expect.stringContaining("did you mean 'default'") }));
   });
 
+  it('points at a quoted field that is never closed, once, instead of a missing column further on', async () => {
+    fixture.edit('mappings/locations.csv', '"York, PA",03,', '"York, PA,03,');
+    const report = await validate();
+    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'MLC_CSV_SYNTAX', file: 'mappings/locations.csv', line: 7, col: 1, message: 'a quoted field opened here is never closed' })]);
+    expect(report.valid).toBe(false);
+  });
+
   it('runs cases against a CSV table', async () => {
     fixture.write('mappings/locations.cases.yaml', 'subject: locations.csv\ncases:\n  - { name: york, input: \"York, PA\", expected: \"03\" }\n');
     const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
