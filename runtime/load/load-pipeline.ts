@@ -108,7 +108,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
     else if (compiled) diagnostics.push(compiled.diagnostic);
   }
 
-  diagnostics.push(...(await checkEnvironment(doc, yaml, options)));
+  diagnostics.push(...(await checkEnvironment(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
   if (diagnostics.some(isError)) return { diagnostics };
   return { pipeline: { file, pipeline: doc as unknown as Pipeline, tables, expressions }, diagnostics };
 }
@@ -154,9 +154,10 @@ function compileInline(source: string, yaml: YamlFile, pointer: string): Compile
 }
 
 
-async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions): Promise<Diagnostic[]> {
+/** `reported`: paths earlier phases already explained, so a malformed reference is not reported twice. */
+async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions, reported: ReadonlySet<string>): Promise<Diagnostic[]> {
   const { references, malformed } = findReferences(doc);
-  const diagnostics: Diagnostic[] = malformed.map((m) => ({
+  const diagnostics: Diagnostic[] = malformed.filter((m) => !reported.has(m.pointer)).map((m) => ({
     code: 'MLC_SCHEMA_INVALID',
     phase: 'environment',
     file: yaml.file,

@@ -166,6 +166,8 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
     case 'pattern': {
       const pattern = String(params.pattern);
       if (pattern.includes('secret:')) {
+        const reference = typeof error.data === 'string' ? /^\$\{([A-Za-z]+):([^}]*)\}$/.exec(error.data) : null;
+        if (reference) return make('MLC_SCHEMA_INVALID', path, `'${String(error.data)}' is not a \${secret:name} reference (did you mean '\${secret:${reference[2] ?? ''}}'?)`);
         return make('MLC_SCHEMA_INVALID', path, 'must be a ${secret:name} reference; secrets are never written inline', 'store the value with the secret store and refer to it by name');
       }
       if (pattern.startsWith('^https://')) {

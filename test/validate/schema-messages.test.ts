@@ -37,3 +37,18 @@ describe('schema messages', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('a misspelt reference', () => {
+  it('is reported once, with the reference it was meant to be', async () => {
+    const fixture = exampleFixture();
+    try {
+      fixture.edit(EXAMPLE_PIPELINE, 'apiKey: ${secret:sage-agent-key}', 'apiKey: ${secrte:sage-agent-key}');
+      const run = await runCli(['validate', '--format', 'json', 'pipelines'], { cwd: fixture.dir });
+      const here = (JSON.parse(run.stdout) as Report).diagnostics.filter((d) => d.path === '/sink/config/auth/apiKey');
+      expect(here.map((d) => d.message)).toEqual(["'${secrte:sage-agent-key}' is not a ${secret:name} reference (did you mean '${secret:sage-agent-key}'?)"]);
+      expect(run.code).toBe(1);
+    } finally {
+      fixture.remove();
+    }
+  });
+});
