@@ -97,10 +97,14 @@ export async function runCasesFile(casesPath: string, cwd: string, evaluator?: I
 function runMappingCases(table: MappingTable, cases: CaseSpec[], yaml: YamlFile, file: string): CasesFileResult {
   const used = new Set<number>();
   const results = cases.map((spec, index): CaseResult => {
+    const line = yaml.locate(`/cases/${index}`).line;
+    // A table maps text; a number or list as input would find nothing and could pass a `null` case by accident.
+    if (typeof spec.input !== 'string') {
+      return { name: spec.name, line, passed: false, detail: `input must be a source value (text) for a mapping table; got ${JSON.stringify(spec.input)}` };
+    }
     const row = table.lookup(spec.input);
     if (row) used.add(row.index);
     const actual = row ? row.to : null;
-    const line = yaml.locate(`/cases/${index}`).line;
     if (isDeepStrictEqual(actual, spec.expected)) return { name: spec.name, line, passed: true };
     return { name: spec.name, line, passed: false, detail: lineDiff(show(spec.expected), show(actual)) };
   });

@@ -38,6 +38,13 @@ describe('ml-connector test', () => {
     expect(run.code).toBe(0);
   });
 
+  it('fails a mapping case whose input is not text instead of letting it match nothing', async () => {
+    fixture.write('mappings/divisions.cases.yaml', 'cases:\n  - { name: a number, input: 10, expected: null }\n');
+    const run = await runCli(['test', 'mappings/divisions.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('input must be a source value (text) for a mapping table; got 10');
+  });
+
   it('reports an invalid cases file with its position', async () => {
     fixture.edit('mappings/locations.cases.yaml', '{ name: York, input: "york, pa", expected: "03" }', '{ name: York, input: "york, pa", expect: "03" }');
     const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });
