@@ -39,7 +39,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       const paths = (positionals.length > 0 ? positionals : defaults).map((p) => resolve(io.cwd, p));
       const { files, missing, named } = await collectFiles(paths, isCheckedFile);
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-      if (files.length === 0) throw new UsageError(`no .yaml, .yml or .jsonata files under ${paths.join(', ')}`);
+      if (files.length === 0) throw new UsageError(`no .yaml, .yml, .csv or .jsonata files under ${paths.join(', ')}`);
       const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
       const reports = await validateFiles(files, {
         registry,
@@ -48,6 +48,11 @@ export function validateCommand(registry: ConnectorRegistry): Command {
         secrets: plainSecretLookup(io.env, secretsDir ? resolve(io.cwd, secretsDir) : undefined),
         offline: values.offline === true,
       }, named);
+      if (!reports.some((r) => r.kind !== 'other')) {
+        // Most likely a wrong path in a CI job: "ok: 0 files valid" would let it pass unnoticed.
+        const skipped = reports.length > 0 ? ` (skipped: ${reports.map((r) => r.file).join(', ')})` : '';
+        throw new UsageError(`nothing to check under ${positionals.length > 0 ? positionals.join(', ') : defaults.join(', ')}: no pipelines, mapping tables or JSONata files${skipped}; cases files are run by 'ml-connector test'`);
+      }
       io.stdout(renderReport(reports, format));
       return reportsValid(reports) ? EXIT.ok : EXIT.invalid;
     },

@@ -49,6 +49,14 @@ describe('validate walking directories', () => {
     expect(run.code).toBe(1);
   });
 
+  it('is a usage error (exit 2) when a directory holds nothing to check, not "ok"', async () => {
+    mkdirSync(fixture.path('docs'));
+    fixture.write('docs/api.yaml', 'openapi: 3.1.0\ninfo: { title: x, version: "1" }\npaths: {}\n');
+    const run = await runCli(['validate', 'docs'], { cwd: fixture.dir });
+    expect(run.stderr).toContain("nothing to check under docs: no pipelines, mapping tables or JSONata files (skipped: docs/api.yaml); cases files are run by 'ml-connector test'");
+    expect(run.code).toBe(2);
+  });
+
   it('is a usage error (exit 2) for a path that does not exist', async () => {
     const run = await runCli(['validate', 'nowhere'], { cwd: fixture.dir });
     expect(run.stderr).toMatch(/no such file or directory: .*nowhere/);
