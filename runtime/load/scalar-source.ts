@@ -29,19 +29,34 @@ export function scalarSourceMap(text: string, start: number, end: number, style:
   return undefined;
 }
 
+/** Collects the value character by character with the source offset each one came from. */
+function sourceMapBuilder(): { emit(chars: string, at: number): void; trimTrailingBlanks(): void; result(): SourceMap } {
+  const value: string[] = [];
+  const offsets: number[] = [];
+  return {
+    emit(chars, at) {
+      for (const c of chars.split('')) {
+        value.push(c);
+        offsets.push(at);
+      }
+    },
+    /** Folding drops the blanks that end a line. */
+    trimTrailingBlanks() {
+      while (value.length > 0 && isBlank(value[value.length - 1])) {
+        value.pop();
+        offsets.pop();
+      }
+    },
+    result: () => ({ value: value.join(''), offsets }),
+  };
+}
+
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
 const isBreak = (c: string | undefined): boolean => c === '\n' || c === '\r';
 
 /** Plain and quoted scalars: escapes, and line breaks folded to a space (or kept, one per empty line). */
 function flowMap(text: string, from: number, to: number, kind: 'plain' | 'single' | 'double'): SourceMap {
-  const value: string[] = [];
-  const offsets: number[] = [];
-  const emit = (chars: string, at: number): void => {
-    for (const c of chars.split('')) {
-      value.push(c);
-      offsets.push(at);
-    }
-  };
+  const { emit, trimTrailingBlanks, result } = sourceMapBuilder();
   let i = from;
   /** Skips a line break, then empty lines and the next line's indentation; returns how many empty lines. */
   const skipBreaks = (): number => {
@@ -56,10 +71,7 @@ function flowMap(text: string, from: number, to: number, kind: 'plain' | 'single
   while (i < to) {
     const c = text[i] as string;
     if (isBreak(c)) {
-      while (value.length > 0 && isBlank(value[value.length - 1])) {
-        value.pop();
-        offsets.pop();
-      }
+      trimTrailingBlanks();
       const at = i;
       const empty = skipBreaks();
       emit(empty === 0 ? ' ' : '\n'.repeat(empty), at);
@@ -85,7 +97,7 @@ function flowMap(text: string, from: number, to: number, kind: 'plain' | 'single
       i++;
     }
   }
-  return { value: value.join(''), offsets };
+  return result();
 }
 
 /** Block scalars: the header line is skipped, the indentation stripped, and `>` folds plain lines. */
@@ -104,14 +116,7 @@ function blockMap(text: string, start: number, end: number, folded: boolean, par
   const leading = (line: string): number => line.length - line.trimStart().length;
   const firstParsed = parsed.split('\n').find((l) => l.trim() !== '') ?? '';
   const indent = Math.max(0, leading(first.text) - leading(firstParsed));
-  const value: string[] = [];
-  const offsets: number[] = [];
-  const emit = (chars: string, offset: number): void => {
-    for (const c of chars.split('')) {
-      value.push(c);
-      offsets.push(offset);
-    }
-  };
+  const { emit, result } = sourceMapBuilder();
   let started = false;
   let pendingEmpty = 0;
   let previousPlain = false;
@@ -132,5 +137,5 @@ function blockMap(text: string, start: number, end: number, folded: boolean, par
     previousPlain = plain;
     previousEnd = line.at + line.text.length;
   }
-  return { value: value.join(''), offsets };
+  return result();
 }
