@@ -2,13 +2,9 @@
 // every employee exactly once, in both cursor variants, following nextCursor / prevCursor and _links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../../runtime/lib/http-client.ts';
-import { startClient, oauthToken, type Client } from './helpers.ts';
+import { startClient, oauthToken, type Client, type EmployeeListBody } from './helpers.ts';
 
-interface ListBody {
-  data: { employeeId: string }[];
-  meta: { total: number; page: { limit: number; nextCursor: string | null; prevCursor: string | null } };
-  _links: { self: { href: string }; next?: { href: string }; prev?: { href: string } };
-}
+type ListBody = EmployeeListBody;
 
 let c: Client;
 let token = '';

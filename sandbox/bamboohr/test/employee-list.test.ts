@@ -1,14 +1,10 @@
 // GET /api/v1/employees: OAuth only, filters, sort, fields, restricted fields, links, and each 400.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest, type HttpResponse } from '../../../runtime/lib/http-client.ts';
-import { startClient, oauthToken, type Client } from './helpers.ts';
+import { startClient, oauthToken, type Client, type EmployeeListBody } from './helpers.ts';
 
 type Rec = Record<string, string | null | string[]> & { employeeId: string; _restrictedFields: string[] };
-interface ListBody {
-  data: Rec[];
-  meta: { total: number; page: { limit: number; nextCursor: string | null; prevCursor: string | null } };
-  _links: { self: { href: string }; next?: { href: string }; prev?: { href: string } };
-}
+type ListBody = EmployeeListBody<Rec>;
 
 let c: Client;
 let token = '';

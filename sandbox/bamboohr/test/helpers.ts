@@ -90,3 +90,10 @@ export async function oauthToken(sandbox: RunningSandbox, scope = 'openid employ
   if (!token) throw new Error(`no access token: ${res.status} ${res.text()}`);
   return token;
 }
+
+/** The body of GET /api/v1/employees (the cursor-paginated list), as the list tests read it. */
+export interface EmployeeListBody<Record = { employeeId: string }> {
+  data: Record[];
+  meta: { total: number; page: { limit: number; nextCursor: string | null; prevCursor: string | null } };
+  _links: { self: { href: string }; next?: { href: string }; prev?: { href: string } };
+}
