@@ -15,12 +15,20 @@ describe('parseRetryAfterMs', () => {
     ['a date in 1990', 'Mon, 01 Jan 1990 00:00:00 GMT', 0],
     ['a huge number of seconds, capped', '999999999', cap],
     ['surrounding spaces', '  7 ', 7_000],
+    ['10^12 seconds, clamped', '1000000000000', cap],
   ])('%s', (_name, header, expected) => {
     expect(parseRetryAfterMs(header, now, cap)).toBe(expected);
   });
 
   it.each([['-1'], ['1e9'], ['soon'], [''], ['1.5'], ['120 seconds'], ['Sat, 28 Nov 2026 12:00:30']])('nonsense %j falls back (undefined)', (header) => {
     expect(parseRetryAfterMs(header, now, cap)).toBeUndefined();
+  });
+
+  it('reads the three HTTP-date forms as GMT whatever the local zone (the same instant)', () => {
+    const at = new Date('1994-11-06T08:00:00Z');
+    const forms = ['Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994'];
+    expect(forms.map((f) => parseRetryAfterMs(f, at, cap))).toEqual([2_977_000, 2_977_000, 2_977_000]);
+    expect(parseRetryAfterMs('Sun, 06 Nov 1994 08:49:37 EST', at, cap)).toBeUndefined();
   });
 
   it('absent header is undefined', () => {

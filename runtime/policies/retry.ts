@@ -20,7 +20,7 @@ export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: (
 
 // RFC 9110 §10.2.3: delay-seconds or an HTTP-date in any of its three forms. Date.parse alone would
 // take "120" for a year and "1e9" for nothing sensible, so each form is matched before parsing.
-const DELAY_SECONDS = /^\d{1,10}$/;
+const DELAY_SECONDS = /^\d+$/;
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const RFC_850 = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}:\d{2}:\d{2}) GMT$/;
 const ASCTIME = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( \d|\d{2}) (\d{2}:\d{2}:\d{2}) (\d{4})$/;
