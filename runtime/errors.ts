@@ -47,6 +47,10 @@ export const ERROR_CATALOGUE = {
   MLC_REMOTE_REJECTED: { class: 'bad-record', summary: 'A remote system refused one request (another 4xx); the record is quarantined with its message.' },
   MLC_REMOTE_RESPONSE_TOO_LARGE: { class: 'config', summary: 'A remote system sent a response larger than the limit; the connection is not what the pipeline expects.' },
   MLC_TLS_UNTRUSTED: { class: 'config', summary: "A remote system's TLS certificate is not the one the pipeline trusts (CA or SHA-256 fingerprint); verification is never switched off." },
+  MLC_REMOTE_UNKNOWN_SCOPE: { class: 'config', summary: 'The remote system does not know the company (tenant, book) the config names.' },
+  MLC_REMOTE_NOT_SUPPORTED: { class: 'config', summary: 'The remote system cannot do this at this site (501), e.g. a feature its setup has not verified.' },
+  MLC_REMOTE_CONTRACT: { class: 'bug', summary: "A request the connector built was refused as malformed, or the remote answered outside its contract; please report it." },
+  MLC_SINK_CODE_FORMAT: { class: 'bad-record', summary: "An item's code does not fit its target segment (length or characters); refused before any request." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -55,5 +55,16 @@ export interface Sage100AgentSinkConfig {
       type: 'numeric' | 'alphanumeric';
     }[];
   };
+  /**
+   * Per request, headers and body together.
+   */
   timeoutMs?: number;
+  /**
+   * Items per list request (the agent's maximum is 5,000): a plan reads actual state in a few bulk reads.
+   */
+  pageSize?: number;
+  /**
+   * Attempts per write while a record is locked or the agent is busy (its Retry-After is honoured); after them the change is left pending and retried by the engine later.
+   */
+  writeAttempts?: number;
 }

@@ -1,9 +1,27 @@
 // What the sink keeps in step, in apply order: segment values before the accounts built from them,
-// headcount last. The value schemas are what `test` checks aggregate output against.
-import type { EntitySpec } from '../../runtime/index.ts';
+// headcount last. Keys (stable strings the runtime diffs by): `department:WHS`, `6000-10-WHS-01`,
+// `10-WHS-01@2026-11`, with codes as Sage stores them (numeric zero-filled, alphanumeric upper-case).
+// Which accounts exist per cost center is the pipeline's choice (its desired items), not this file's.
+import type { EntitySpec, JsonSchemaObject } from '../../runtime/index.ts';
 import type { Sage100AgentSinkConfig } from './config.ts';
 
-export function sinkEntities(_config: Readonly<Sage100AgentSinkConfig>): readonly EntitySpec[] {
+// Column widths of Sage 100 (GL_SubAccount.SubAccountDesc 40, GL_Account.AccountDesc 50); the agent
+// refuses longer text, and `test` points it out before a run.
+const SUB_ACCOUNT_DESCRIPTION = 40;
+const ACCOUNT_DESCRIPTION = 50;
+
+function codesBySegment(config: Readonly<Sage100AgentSinkConfig>): JsonSchemaObject {
+  const names = config.accountFormat.segments.slice(1).map((s) => s.name);
+  return {
+    type: 'object',
+    required: names,
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((name) => [name, { type: 'string', minLength: 1, maxLength: 15 }])),
+  };
+}
+
+export function sinkEntities(config: Readonly<Sage100AgentSinkConfig>): readonly EntitySpec[] {
+  const subSegments = config.accountFormat.segments.slice(1).map((s) => s.name);
   return [
     {
       name: 'subAccount',
@@ -15,9 +33,9 @@ export function sinkEntities(_config: Readonly<Sage100AgentSinkConfig>): readonl
         required: ['segment', 'code', 'description'],
         additionalProperties: false,
         properties: {
-          segment: { type: 'string', minLength: 1 },
-          code: { type: 'string', minLength: 1 },
-          description: { type: 'string', minLength: 1, maxLength: 30 },
+          segment: { enum: subSegments },
+          code: { type: 'string', minLength: 1, maxLength: 15 },
+          description: { type: 'string', minLength: 1, maxLength: SUB_ACCOUNT_DESCRIPTION },
           active: { type: 'boolean' },
         },
       },
@@ -26,17 +44,18 @@ export function sinkEntities(_config: Readonly<Sage100AgentSinkConfig>): readonl
       name: 'account',
       applyOrder: 2,
       deactivatable: true,
-      compared: ['description', 'accountType', 'active'],
+      compared: ['description', 'active'],
       valuesSchema: {
         type: 'object',
         required: ['mainAccount', 'segments', 'description'],
         additionalProperties: false,
         properties: {
-          mainAccount: { type: 'string', minLength: 1 },
-          segments: { type: 'object', additionalProperties: { type: 'string' } },
-          description: { type: 'string', minLength: 1, maxLength: 30 },
-          accountType: { type: 'string' },
+          mainAccount: { type: 'string', minLength: 1, maxLength: 15 },
+          segments: codesBySegment(config),
+          description: { type: 'string', minLength: 1, maxLength: ACCOUNT_DESCRIPTION },
           active: { type: 'boolean' },
+          // Read-only in Sage (it comes from the main account): shown in actual items, never written.
+          accountType: { type: 'string' },
         },
       },
     },
@@ -50,9 +69,10 @@ export function sinkEntities(_config: Readonly<Sage100AgentSinkConfig>): readonl
         required: ['costCenter', 'period', 'headcount'],
         additionalProperties: false,
         properties: {
-          costCenter: { type: 'object', additionalProperties: { type: 'string' } },
-          period: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
-          headcount: { type: 'integer', minimum: 0 },
+          costCenter: codesBySegment(config),
+          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+          // Full-time equivalents may be fractional.
+          headcount: { type: 'number', minimum: 0, maximum: 1000000 },
         },
       },
     },

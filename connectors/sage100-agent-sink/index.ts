@@ -1,6 +1,7 @@
-import { ConnectorRuntimeError, defineConnector } from '../../runtime/index.ts';
+import { defineConnector } from '../../runtime/index.ts';
 import { sage100AgentSinkConfigSchema, segmentFormats, type Sage100AgentSinkConfig } from './config.ts';
 import { sinkEntities } from './entities.ts';
+import { createSage100Sink } from './sink.ts';
 
 export const sage100AgentSink = defineConnector<Sage100AgentSinkConfig>({
   type: 'sage100-agent-sink',
@@ -26,9 +27,5 @@ export const sage100AgentSink = defineConnector<Sage100AgentSinkConfig>({
   ],
   entities: sinkEntities,
   targetFormats: segmentFormats,
-  create() {
-    // The agent client (pinned TLS, idempotent writes, lock retries) is the next issue's work; until
-    // then the connector validates but refuses to run rather than pretend.
-    throw new ConnectorRuntimeError('MLC_CONNECTOR_NOT_IMPLEMENTED', 'sage100-agent-sink cannot run yet: its client is not built');
-  },
+  create: createSage100Sink,
 });

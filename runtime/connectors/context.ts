@@ -82,6 +82,8 @@ export interface HttpRequest {
   classify?(response: HttpResponse): Classification | undefined;
   /** For messages and logs: the record this call is about. */
   recordKey?: string;
+  /** Aborts this call (and its retry waits) as well as the context's signal does: a read's ReadOptions.signal. */
+  signal?: AbortSignal;
 }
 
 export interface HttpClient {

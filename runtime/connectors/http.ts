@@ -6,6 +6,7 @@
 // the run's abort signal and an injectable clock.
 import { ConnectorRuntimeError, type ErrorCode } from '../errors.ts';
 import {
+  certificateFingerprint256,
   createDispatcher,
   fetchPeerCertificate,
   formatFingerprint,
@@ -89,14 +90,14 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
     return dispatcher;
   };
 
-  async function attempt(url: string, request: HttpRequest): Promise<HttpResponse> {
+  async function attempt(url: string, request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? 30_000;
     return httpRequest(url, {
       method: request.method ?? 'GET',
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
       dispatcher: await dispatcherFor(url),
-      signal: environment.signal,
+      signal,
       timeoutMs,
       ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     });
@@ -104,6 +105,8 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
 
   async function request(url: string, request: HttpRequest = {}): Promise<HttpResponse> {
     const method = request.method ?? 'GET';
+    const signal = request.signal ? AbortSignal.any([environment.signal, request.signal]) : environment.signal;
+    signal.throwIfAborted();
     const idempotent = request.idempotent ?? (method !== 'POST' && method !== 'PATCH');
     const maxAttempts = idempotent ? Math.max(1, retry.maxAttempts) : 1;
     const fail = (code: ErrorCode, message: string, extra: { retryAfterMs?: number; cause?: unknown } = {}): never => {
@@ -113,7 +116,7 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
       let retryReason: string;
       let retryAfterMs: number | undefined;
       try {
-        const response = await attempt(url, request);
+        const response = await attempt(url, request, signal);
         const verdict = request.classify?.(response) ?? defaultClassification(response, label);
         if (verdict === 'ok') return response;
         if ('error' in verdict) {
@@ -127,8 +130,11 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
         retryAfterMs = verdict.retryAfterMs ?? parseRetryAfterMs(response.headers['retry-after'], environment.clock(), Number.MAX_SAFE_INTEGER);
       } catch (error) {
         if (error instanceof ConnectorRuntimeError) throw error;
-        if (environment.signal.aborted) throw error;
+        if (signal.aborted) throw error;
         const network = classifyNetworkError(error, label);
+        if (network.code === 'MLC_TLS_UNTRUSTED') {
+          fail(network.code, await untrustedMessage(url, options, network.message, (fingerprint) => (peerFingerprint = fingerprint)), { cause: error });
+        }
         if (network.code !== 'MLC_REMOTE_UNAVAILABLE') fail(network.code, network.message, { cause: error });
         retryReason = network.message;
         retryAfterMs = undefined;
@@ -142,7 +148,7 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
       }
       const delay = retryAfterMs ?? backoffDelayMs(attemptNo, retry, environment.random);
       environment.logger.debug({ url: redactQuery(url), attempt: attemptNo, delayMs: delay }, `retrying: ${retryReason}`);
-      await sleep(delay, environment.signal);
+      await sleep(delay, signal);
     }
   }
 
@@ -155,6 +161,28 @@ function createHttpClient(options: HttpClientOptions, environment: HttpEnvironme
       if (current) await (await current.catch(() => undefined))?.close();
     },
   };
+}
+
+/**
+ * A chain that does not verify says nothing about which certificate came: fetch it once more (nothing
+ * is sent over that connection) so the message shows the fingerprint seen next to the one trusted.
+ */
+async function untrustedMessage(url: string, options: HttpClientOptions, message: string, onPeer: (fingerprint: string) => void): Promise<string> {
+  const cas = options.tls?.ca === undefined ? [] : ([] as string[]).concat(options.tls.ca);
+  const trusted: string[] = [];
+  for (const pem of cas) {
+    try {
+      trusted.push(formatFingerprint(certificateFingerprint256(pem)));
+    } catch {
+      // not a single certificate (a bundle): the message keeps the verification error alone
+    }
+  }
+  if (options.tls?.fingerprint256) trusted.push(formatFingerprint(options.tls.fingerprint256));
+  if (trusted.length === 0) return message;
+  const peer = await fetchPeerCertificate(url, options.connectTimeoutMs).catch(() => undefined);
+  if (!peer) return message;
+  onPeer(peer.fingerprint256);
+  return `${options.label ?? 'the server'} presented certificate SHA-256 ${formatFingerprint(peer.fingerprint256)}, but the trusted certificate is SHA-256 ${[...new Set(trusted)].join(' or ')} (${message})`;
 }
 
 function redactQuery(url: string): string {
