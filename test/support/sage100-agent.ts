@@ -27,6 +27,8 @@ export interface SinkAgent {
   requests: AgentRequest[];
   /** Writes that took effect (not replays, not refusals, not admin calls). */
   effects(): AgentRequest[];
+  /** Resolves once the agent has answered this many writes that took effect (counted from its start). */
+  whenEffects(count: number): Promise<void>;
   config(overrides?: Partial<Sage100AgentSinkConfig>): Sage100AgentSinkConfig;
   secrets(): Record<string, string>;
   sink(config?: Sage100AgentSinkConfig, context?: FakeContextOptions): Promise<{ sink: SinkConnector; fake: FakeContext }>;
@@ -45,12 +47,20 @@ export const KBS_FORMAT: Sage100AgentSinkConfig['accountFormat'] = {
 
 export async function startSinkAgent(options: Partial<AgentOptions> = {}): Promise<SinkAgent> {
   const requests: AgentRequest[] = [];
+  const waiters: Array<{ count: number; resolve(): void }> = [];
+  const isEffect = (r: AgentRequest): boolean => (r.method === 'PUT' || r.method === 'POST') && !r.path.includes('/_admin/') && r.status < 300 && !r.replayed;
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.msg === 'request') requests.push(entry as unknown as AgentRequest);
+        if (entry.msg !== 'request') continue;
+        requests.push(entry as unknown as AgentRequest);
+        const effects = requests.filter(isEffect).length;
+        for (const waiter of waiters.filter((w) => w.count <= effects)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
       }
       done();
     },
@@ -60,7 +70,12 @@ export async function startSinkAgent(options: Partial<AgentOptions> = {}): Promi
   const self: SinkAgent = {
     t,
     requests,
-    effects: () => requests.filter((r) => (r.method === 'PUT' || r.method === 'POST') && !r.path.includes('/_admin/') && r.status < 300 && !r.replayed),
+    effects: () => requests.filter(isEffect),
+    whenEffects: (count) =>
+      new Promise<void>((resolve) => {
+        if (requests.filter(isEffect).length >= count) resolve();
+        else waiters.push({ count, resolve });
+      }),
     config: (overrides = {}) => ({
       url: t.agent.url,
       tls: { ca: '${secret:agent-ca}' },
