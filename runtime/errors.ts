@@ -42,6 +42,18 @@ export const ERROR_CATALOGUE = {
   MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'bug', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
   MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
   MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
+  MLC_CRON_INVALID: { class: 'config', summary: 'A cron schedule cannot be scheduled (field count, a value out of range, a step of 0, prose, a date that never comes).' },
+  MLC_TIMEZONE_UNKNOWN: { class: 'config', summary: 'A time zone is not in the IANA time zone database; the message suggests the closest one.' },
+  MLC_DUPLICATE_WEBHOOK_PATH: { class: 'config', summary: 'Two webhook triggers (in one pipeline or in two pipelines of one folder) listen on the same path.' },
+  MLC_DUPLICATE_PIPELINE_NAME: { class: 'config', summary: 'Two pipelines in one folder have the same name (audit records and checkpoints are keyed by it).' },
+  MLC_MAP_TARGET_UNKNOWN: { class: 'config', summary: "A map step's `to:` names no segment of the sink's account format." },
+  MLC_MAP_TARGET_MISMATCH: { class: 'config', summary: "A map step writes a table's codes to another segment than the one the table is for." },
+  MLC_SOURCE_FIELD_NOT_READ: { class: 'config', summary: "A map step's `from:` field is not among the fields the source's config reads." },
+  MLC_SOURCE_FIELD_UNKNOWN: { class: 'config', summary: 'Warning: a field name the source does not know (it may be a custom field); the message suggests the closest one.' },
+  MLC_JSONATA_UNKNOWN_FUNCTION: { class: 'config', summary: 'A JSONata expression calls a function that is neither built in nor bound by the expression.' },
+  MLC_ENV_INVALID: { class: 'config', summary: "A value taken from an environment variable does not fit its field's rules once resolved." },
+  MLC_ENV_UNCHECKED: { class: 'config', summary: 'Note: values taken from the environment were not checked against their fields because of --offline.' },
+  MLC_MAPPING_NEEDS_PIPELINE: { class: 'config', summary: "Note: a mapping table checked on its own; the checks that need its pipeline's sink (segment, code format) were not made." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

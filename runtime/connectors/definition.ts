@@ -62,6 +62,8 @@ interface DefinitionBase<Config> {
 
 export interface SourceDefinition<Config = Record<string, unknown>> extends DefinitionBase<Config> {
   kind: 'source';
+  /** Fields the source knows for this config, so `validate` can point out a misspelt field name. */
+  knownFields?(config: Readonly<Config>): readonly string[];
   create(config: Config, context: ConnectorContext): SourceConnector;
 }
 

@@ -1,10 +1,11 @@
 // Schema fragments connectors reuse in their config schemas, so every connector spells secret and
 // environment references the same way the pipeline schema does.
+import { SECRET_REFERENCE_PATTERN } from '../load/reference-syntax.ts';
 
 /** A value that must come from the secret store: `${secret:name}`. Inline secrets are refused. */
 export const secretReference = {
   type: 'string',
-  pattern: '^\\$\\{secret:[A-Za-z0-9][A-Za-z0-9._-]*\\}$',
+  pattern: SECRET_REFERENCE_PATTERN,
   description: 'A stored secret, written as ${secret:name}. Secrets are never written inline.',
 } as const;
 

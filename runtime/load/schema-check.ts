@@ -4,6 +4,8 @@ import type { SchemaError, Validator } from '../lib/json-schema.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
 import type { Diagnostic, Phase } from './diagnostic.ts';
 import type { YamlFile } from './yaml-file.ts';
+import { withoutEnvDeferred } from './schema-env.ts';
+import { unclosedReference } from './reference-syntax.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -13,11 +15,13 @@ export interface SchemaCheckOptions {
   phase?: Phase;
   /** Root document the schema's local $refs resolve against. */
   rootSchema: Schema;
+  /** Check strings holding `${env:…}` as they are, not defer them (for values already resolved). */
+  resolved?: boolean;
 }
 
 export function checkSchema(validate: Validator, value: unknown, yaml: YamlFile, options: SchemaCheckOptions): Diagnostic[] {
   if (validate(value)) return [];
-  const errors = simplify(validate.errors ?? []);
+  const errors = simplify(options.resolved ? (validate.errors ?? []) : withoutEnvDeferred(validate.errors ?? []));
   const base = options.basePointer ?? '';
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
@@ -166,9 +170,14 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
     case 'pattern': {
       const pattern = String(params.pattern);
       if (pattern.includes('secret:')) {
+        const unclosed = typeof error.data === 'string' ? unclosedReference(error.data) : undefined;
+        if (unclosed) return make('MLC_SCHEMA_INVALID', path, `'${unclosed}' has no closing brace (did you mean '${unclosed}}'?)`);
         const reference = typeof error.data === 'string' ? /^\$\{([A-Za-z]+):([^}]*)\}$/.exec(error.data) : null;
         if (reference) return make('MLC_SCHEMA_INVALID', path, `'${String(error.data)}' is not a \${secret:name} reference (did you mean '\${secret:${reference[2] ?? ''}}'?)`);
         return make('MLC_SCHEMA_INVALID', path, 'must be a ${secret:name} reference; secrets are never written inline', 'store the value with the secret store and refer to it by name');
+      }
+      if (pattern.startsWith('^https://') && typeof error.data === 'string' && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(error.data)) {
+        return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} has no scheme (did you mean 'https://${error.data.replace(/^\/+/, '')}'?)`, 'write the whole URL, starting with https://');
       }
       if (pattern.startsWith('^https://')) {
         return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} is not an https:// URL; credentials never travel over plain HTTP`);

@@ -84,7 +84,7 @@ async function validateOne(path: string, options: LoadOptions, named: ReadonlySe
   const cache = options.expressionCache as Map<string, Promise<Compiled>>;
   const compiling = getOrCreate(cache, path, () => compileExpressionFile(path, file));
   const compiled = await compiling;
-  return { file, kind, diagnostics: compiled.ok ? [] : [compiled.diagnostic] };
+  return { file, kind, diagnostics: compiled.ok ? compiled.problems : [compiled.diagnostic] };
 }
 
 /** A broken table used by several pipelines is reported once, against the first file that met it. */
