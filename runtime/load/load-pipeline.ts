@@ -48,6 +48,8 @@ export interface LoadedPipeline {
 export interface PipelineIdentity {
   name?: { value: string; line: number; col: number };
   webhookPaths: WebhookPath[];
+  /** Absolute paths of the mapping tables its steps use. */
+  tables: string[];
 }
 
 export interface LoadResult {
@@ -70,7 +72,6 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   if (!isObject(doc)) {
     return { diagnostics: [{ code: 'MLC_SCHEMA_INVALID', phase: 'schema', file, line: 1, col: 1, path: '', message: 'a pipeline file must be a YAML mapping (key: value pairs)' }] };
   }
-  const identity: PipelineIdentity = { ...(typeof doc.name === 'string' ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml) };
 
   // Values built from the environment are checked once resolved (environment phase), not as written.
   const fromEnv = envPointers(doc);
@@ -91,6 +92,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
     tableCache: options.tableCache ?? new Map(),
     expressionCache: options.expressionCache ?? new Map(),
   });
+  const identity: PipelineIdentity = { ...(typeof doc.name === 'string' ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml), tables: steps.tablePaths };
   diagnostics.push(...steps.diagnostics, ...checkSourceFields(fields, yaml, '/source/config/fields'));
 
   diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));

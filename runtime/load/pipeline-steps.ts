@@ -33,6 +33,8 @@ export interface StepContext {
 export interface StepsResult {
   tables: Map<number, MappingTable>;
   expressions: Map<number, CompiledExpression>;
+  /** Absolute paths of the mapping tables the steps use (found or not loadable). */
+  tablePaths: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -41,6 +43,7 @@ export async function checkSteps(steps: readonly unknown[], context: StepContext
   const diagnostics: Diagnostic[] = [];
   const tables = new Map<number, MappingTable>();
   const expressions = new Map<number, CompiledExpression>();
+  const tablePaths: string[] = [];
   const display = (path: string): string => relative(context.cwd, path) || path;
   /** The referenced file's path; undefined once its absence is reported, or when it comes from an environment not available. */
   const referenced = (pointer: string, written: string, what: string): string | undefined => {
@@ -64,6 +67,7 @@ export async function checkSteps(steps: readonly unknown[], context: StepContext
     if (step.type === 'map' && typeof step.table === 'string') {
       const tablePath = referenced(`${pointer}/table`, step.table, 'mapping table');
       if (!tablePath) continue;
+      tablePaths.push(tablePath);
       const loaded = await getOrCreate(context.tableCache, tablePath, () => loadMappingTable(tablePath, display(tablePath)));
       diagnostics.push(...loaded.diagnostics);
       const table = loaded.table;
@@ -91,7 +95,7 @@ export async function checkSteps(steps: readonly unknown[], context: StepContext
       diagnostics.push(...compiled.problems);
     } else if (compiled) diagnostics.push(compiled.diagnostic);
   }
-  return { tables, expressions, diagnostics };
+  return { tables, expressions, tablePaths, diagnostics };
 }
 
 function compileInline(source: string, yaml: YamlFile, pointer: string): Compiled {
