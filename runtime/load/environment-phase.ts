@@ -3,7 +3,7 @@
 // value written inline (the schema phase deferred them). With --offline none of this can be known,
 // and the file says so once.
 import { closestMatch } from '../util/did-you-mean.ts';
-import { jsonPointer, parsePointer, type Diagnostic } from './diagnostic.ts';
+import { isError, jsonPointer, parsePointer, type Diagnostic } from './diagnostic.ts';
 import { containsEnvReference, substituteEnv } from './reference-syntax.ts';
 import { findReferences, type SecretLookup } from './references.ts';
 import type { YamlFile } from './yaml-file.ts';
@@ -49,12 +49,13 @@ const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}
  */
 export function checkResolved(resolved: ResolvedDocument, earlier: readonly Diagnostic[], check: (doc: unknown) => Diagnostic[]): Diagnostic[] {
   if (resolved.variables.size === 0) return [];
-  const seen = new Set(earlier.map((d) => `${d.path}|${d.message}`));
+  // A path already reported (a secret field holding an env reference) is not reported again.
+  const seen = new Set(earlier.filter(isError).map((d) => d.path));
   const out: Diagnostic[] = [];
   for (const d of check(resolved.value)) {
     const pointer = [...resolved.variables.keys()].find((p) => related(p, d.path));
-    if (pointer === undefined || seen.has(`${d.path}|${d.message}`)) continue;
-    seen.add(`${d.path}|${d.message}`);
+    if (pointer === undefined || seen.has(d.path)) continue;
+    seen.add(d.path);
     const names = (resolved.variables.get(pointer) ?? []).join(', ');
     const field = parsePointer(pointer).filter((s) => !/^\d+$/.test(s)).pop() ?? pointer;
     out.push({ ...d, code: 'MLC_ENV_INVALID', phase: 'environment', message: `${field} comes from ${names}, whose value does not fit: ${d.message}`, hint: d.hint ?? `set ${names} to a value ${field} accepts` });

@@ -74,10 +74,13 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   }
 
   // Values built from the environment are checked once resolved (environment phase), not as written.
+  // (checkSchema defers them itself; the trigger rules are told here.)
   const fromEnv = envPointers(doc);
-  const asWritten = (d: Diagnostic): boolean => !fromEnv.has(d.path);
-  const structural = (value: Obj): Diagnostic[] => [...schemaChecks(value, yaml, options.registry), ...checkTriggers(value, yaml)];
-  const diagnostics: Diagnostic[] = structural(doc).filter(asWritten);
+  const structural = (value: Obj, resolved: boolean): Diagnostic[] => [
+    ...schemaChecks(value, yaml, options.registry, resolved),
+    ...checkTriggers(value, yaml).filter((d) => resolved || !fromEnv.has(d.path)),
+  ];
+  const diagnostics: Diagnostic[] = structural(doc, false);
 
   const resolved = options.offline ? undefined : resolveEnv(doc, options.env);
   const connectorConfig = (role: 'source' | 'sink'): unknown => usableConfig(doc, resolved, role, fromEnv);
@@ -96,20 +99,21 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   diagnostics.push(...steps.diagnostics, ...checkSourceFields(fields, yaml, '/source/config/fields'));
 
   diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
-  if (resolved) diagnostics.push(...checkResolved(resolved, diagnostics, (value) => (isObject(value) ? structural(value) : [])));
+  if (resolved) diagnostics.push(...checkResolved(resolved, diagnostics, (value) => (isObject(value) ? structural(value, true) : [])));
   if (diagnostics.some(isError)) return { identity, diagnostics };
   return { pipeline: { file, pipeline: withDefaults(doc, options.registry), tables: steps.tables, expressions: steps.expressions }, identity, diagnostics };
 }
 
-function schemaChecks(doc: Obj, yaml: YamlFile, registry: ConnectorRegistry): Diagnostic[] {
+/** `resolved`: env references were substituted, so strings are checked as they are rather than deferred. */
+function schemaChecks(doc: Obj, yaml: YamlFile, registry: ConnectorRegistry, resolved: boolean): Diagnostic[] {
   return [
-    ...checkSchema(reportingValidator(pipelineSchema), doc, yaml, { rootSchema: pipelineSchema }),
-    ...checkConnector(doc, 'source', yaml, registry),
-    ...checkConnector(doc, 'sink', yaml, registry),
+    ...checkSchema(reportingValidator(pipelineSchema), doc, yaml, { rootSchema: pipelineSchema, resolved }),
+    ...checkConnector(doc, 'source', yaml, registry, resolved),
+    ...checkConnector(doc, 'sink', yaml, registry, resolved),
   ];
 }
 
-function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, registry: ConnectorRegistry): Diagnostic[] {
+function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, registry: ConnectorRegistry, resolved: boolean): Diagnostic[] {
   const node = doc[role];
   if (!isObject(node) || typeof node.type !== 'string') return [];
   const definition = registry.get(node.type);
@@ -122,7 +126,7 @@ function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, regis
     return [{ code: 'MLC_CONNECTOR_KIND', phase: 'schema', ...at(`/${role}/type`), message: `'${node.type}' is a ${definition.kind} connector and cannot be the ${role}` }];
   }
   if (!isObject(node.config)) return [];
-  return checkSchema(reportingValidator(definition.configSchema), node.config, yaml, { basePointer: `/${role}/config`, rootSchema: definition.configSchema });
+  return checkSchema(reportingValidator(definition.configSchema), node.config, yaml, { basePointer: `/${role}/config`, rootSchema: definition.configSchema, resolved });
 }
 
 /**
