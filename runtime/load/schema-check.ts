@@ -32,7 +32,20 @@ export function checkSchema(validate: Validator, value: unknown, yaml: YamlFile,
     seen.add(key);
     diagnostics.push(diagnostic);
   }
-  return diagnostics;
+  return withoutMisspeltRequired(diagnostics);
+}
+
+/** `subdomian: x` is one mistake: the unknown key says "did you mean 'subdomain'", so "missing 'subdomain'" is not said too. */
+function withoutMisspeltRequired(diagnostics: Diagnostic[]): Diagnostic[] {
+  const meant = new Set(
+    diagnostics
+      .filter((d) => d.code === 'MLC_SCHEMA_UNKNOWN_KEY')
+      .flatMap((d) => {
+        const suggestion = /did you mean '([^']+)'/.exec(d.message)?.[1];
+        return suggestion ? [`${d.path.slice(0, d.path.lastIndexOf('/'))}|${suggestion}`] : [];
+      }),
+  );
+  return diagnostics.filter((d) => d.code !== 'MLC_SCHEMA_MISSING_KEY' || !meant.has(`${d.path}|${/missing required key '([^']+)'/.exec(d.message)?.[1] ?? ''}`));
 }
 
 /**
@@ -73,6 +86,13 @@ function exclusiveKeys(branches: readonly Schema[], data: unknown): { keys: stri
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const present = (keys as string[]).filter((k) => k in data);
   return present.length === 1 ? undefined : { keys: keys as string[], present };
+}
+
+/** The plain scalar as written at a pointer (e.g. `02`, which YAML reads as the number 2). */
+function plainToken(yaml: YamlFile, pointer: string): string | undefined {
+  const { line, col } = yaml.locate(pointer);
+  const token = /^[^\s,}\]#]+/.exec(yaml.text.split('\n')[line - 1]?.slice(col - 1) ?? '')?.[0];
+  return token && !/^['"]/.test(token) ? token : undefined;
 }
 
 function describeType(value: unknown): string {
@@ -165,8 +185,13 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
     }
     case 'const':
       return make('MLC_SCHEMA_INVALID', path, `must be ${JSON.stringify(params.allowedValue)}; got ${describeType(error.data)}`);
-    case 'type':
-      return make('MLC_SCHEMA_INVALID', path, `must be ${String(params.type)}; got ${describeType(error.data)}`);
+    case 'type': {
+      const written = params.type === 'string' && (typeof error.data === 'number' || typeof error.data === 'boolean') ? plainToken(yaml, path) : undefined;
+      if (written !== undefined && written !== String(error.data)) {
+        return make('MLC_SCHEMA_INVALID', path, `must be string; YAML reads ${written} as the ${typeof error.data} ${String(error.data)}`, `put it in quotes to keep it as written: "${written}"`);
+      }
+      return make('MLC_SCHEMA_INVALID', path, `must be ${String(params.type)}; got ${describeType(error.data)}`, written !== undefined ? `put it in quotes if it is meant as text: "${written}"` : undefined);
+    }
     case 'pattern': {
       const pattern = String(params.pattern);
       if (pattern.includes('secret:')) {
