@@ -14,6 +14,7 @@ import type { MappingLoad, MappingTable } from './mapping-table.ts';
 import type { Pipeline, Step } from './pipeline.types.generated.ts';
 import { checkSteps } from './pipeline-steps.ts';
 import { readTextFile } from './read-text.ts';
+import { containsEnvReference } from './reference-syntax.ts';
 import type { SecretLookup } from './references.ts';
 import { checkSchema } from './schema-check.ts';
 import { pipelineSchema, reportingValidator } from './schemas.ts';
@@ -95,7 +96,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
     tableCache: options.tableCache ?? new Map(),
     expressionCache: options.expressionCache ?? new Map(),
   });
-  const identity: PipelineIdentity = { ...(typeof doc.name === 'string' ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml), tables: steps.tablePaths };
+  const identity: PipelineIdentity = { ...(typeof doc.name === 'string' && !containsEnvReference(doc.name) ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml), tables: steps.tablePaths };
   diagnostics.push(...steps.diagnostics, ...checkSourceFields(fields, yaml, '/source/config/fields'));
 
   diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));

@@ -2,6 +2,7 @@
 // zone the IANA database does not have, the same webhook path twice in one pipeline.
 import type { Diagnostic } from './diagnostic.ts';
 import { checkSchedule, checkTimeZone } from './cron-schedule.ts';
+import { containsEnvReference } from './reference-syntax.ts';
 import type { YamlFile } from './yaml-file.ts';
 
 type Obj = Record<string, unknown>;
@@ -47,7 +48,8 @@ export function checkTriggers(doc: Obj, yaml: YamlFile): Diagnostic[] {
 export function webhookPaths(doc: Obj, yaml: YamlFile): WebhookPath[] {
   const triggers = Array.isArray(doc.triggers) ? doc.triggers : [];
   return triggers.flatMap((trigger, index) => {
-    if (!isObject(trigger) || trigger.type !== 'webhook' || typeof trigger.path !== 'string') return [];
+    // A path from the environment differs per deployment: it cannot be compared as written.
+    if (!isObject(trigger) || trigger.type !== 'webhook' || typeof trigger.path !== 'string' || containsEnvReference(trigger.path)) return [];
     const pointer = `/triggers/${index}/path`;
     return [{ path: trigger.path, pointer, ...yaml.locate(pointer) }];
   });
