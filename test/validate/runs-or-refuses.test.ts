@@ -1,5 +1,6 @@
 // validate accepts nothing that cannot run (issue: a pipeline that passes must not fail at run time
 // for a reason validate could have seen). Each broken input: exit 1, its code, file:line:col, no stack.
+import { mkdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
@@ -85,6 +86,14 @@ describe('validate refuses what cannot run', () => {
     cron(schedule)(fixture);
     const run = await runCli(['validate', '--offline', 'pipelines'], { cwd: fixture.dir });
     expect(run.stdout).toMatch(/^ok: 1 file valid/);
+    expect(run.code).toBe(0);
+  });
+
+  it('pipelines of different folders may share a name and a webhook path (each folder runs on its own)', async () => {
+    mkdirSync(fixture.path('pipelines/other'));
+    fixture.write('pipelines/other/copy.yaml', fixture.read(EXAMPLE_PIPELINE).replace(/\.\.\/mappings\//g, '../../mappings/'));
+    const run = await runCli(['validate', '--offline', 'pipelines'], { cwd: fixture.dir });
+    expect(run.stdout).toMatch(/^ok: 2 files valid/);
     expect(run.code).toBe(0);
   });
 
