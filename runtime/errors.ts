@@ -42,6 +42,12 @@ export const ERROR_CATALOGUE = {
   MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'bug', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
   MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
   MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
+  MLC_SECRET_KEY_MISSING: { class: 'config', summary: 'The secret store needs its master key: set ML_CONNECTOR_MASTER_KEY or a key file.' },
+  MLC_SECRET_KEY_INVALID: { class: 'config', summary: 'The master key is not 32 bytes written as 64 hex digits or base64, or is given two ways at once.' },
+  MLC_SECRET_KEY_FILE_MODE: { class: 'config', summary: 'The master key file can be read or written by its group or by others (chmod 600 it).' },
+  MLC_SECRET_KEY_MISMATCH: { class: 'config', summary: 'A stored secret is encrypted under a key id the given master key does not have; nothing was changed.' },
+  MLC_SECRET_CORRUPT: { class: 'config', summary: 'The secret store file, or one entry in it, fails authentication or is malformed; no value is returned.' },
+  MLC_SECRET_NAME_INVALID: { class: 'config', summary: 'A secret name is not a letter or digit followed by letters, digits, dots, dashes or underscores (128 at most).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { plainSecretLookup } from '../secrets/plain-lookup.ts';
+import { secretLocations } from '../secrets/locations.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
 import { isCheckedFile, validateFiles } from '../validate/validate-files.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { REPORT_FORMATS, renderReport, reportsValid, type ReportFormat } from './report.ts';
@@ -18,6 +19,7 @@ Options:
   --format text|json|github   output for people, programs, or GitHub Actions annotations (default text)
   --offline                   skip the environment phase (env vars and secrets need not exist here)
   --secrets-dir DIR           where secrets are files named after them (default $ML_CONNECTOR_SECRETS_DIR)
+  --data DIR                  holds the encrypted secret store secrets.json (default $ML_CONNECTOR_DATA, else ./.ml-connector)
 
 Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
 `;
@@ -32,6 +34,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
         format: { type: 'string', default: 'text' },
         offline: { type: 'boolean', default: false },
         'secrets-dir': { type: 'string' },
+        data: { type: 'string' },
       });
       const format = String(values.format) as ReportFormat;
       if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got '${format}'`);
@@ -40,12 +43,11 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       const { files, missing, named } = await collectFiles(paths, isCheckedFile);
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (files.length === 0) throw new UsageError(`no .yaml, .yml, .csv or .jsonata files under ${paths.join(', ')}`);
-      const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
       const reports = await validateFiles(files, {
         registry,
         cwd: io.cwd,
         env: io.env,
-        secrets: plainSecretLookup(io.env, secretsDir ? resolve(io.cwd, secretsDir) : undefined),
+        secrets: createSecretResolver(secretLocations(values, io)),
         offline: values.offline === true,
       }, named);
       if (!reports.some((r) => r.kind !== 'other')) {
