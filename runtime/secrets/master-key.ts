@@ -30,7 +30,8 @@ export function formatMasterKey(key: Buffer): string {
 export function parseMasterKey(text: string, source: string): MasterKey {
   const trimmed = text.trim();
   let key: Buffer | undefined;
-  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) {
+  // Hex first: a base64 key of 32 bytes always has 44 characters with '=', so never looks like hex.
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(trimmed)) {
     key = Buffer.from(trimmed, 'hex');
   } else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
     const decoded = Buffer.from(trimmed, 'base64');
