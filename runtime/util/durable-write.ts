@@ -2,7 +2,7 @@
 // any instant leaves the old content or the new, never a torn file; the directory fsync makes the
 // rename survive a power cut too (a rename alone can be lost).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface DurableWriteOptions {
@@ -17,6 +17,7 @@ export interface DurableWriteOptions {
 export async function writeFileDurably(path: string, content: string | Uint8Array, options: DurableWriteOptions = {}): Promise<void> {
   const directory = dirname(path);
   await mkdir(directory, { recursive: true, mode: options.directoryMode ?? 0o700 });
+  await removeStaleTemps(path);
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', options.mode ?? 0o600);
   try {
@@ -45,5 +46,25 @@ export async function syncDirectory(directory: string): Promise<void> {
     // EISDIR/EPERM on Windows: nothing more can be done there.
   } finally {
     await handle?.close();
+  }
+}
+
+/** Temp files left by a process that was killed before its rename (its pid no longer runs). */
+async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : Number.NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid)) await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
