@@ -6,7 +6,6 @@
 // is an error, never a fall-through to a weaker source. Empty values are not secrets.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../lib/log.ts';
 import { findReferences, type SecretLookup } from '../load/references.ts';
 import { EncryptedSecretStore } from './encrypted-store.ts';
 import { loadKeyRing, requireKeyRing, type KeyRing } from './key-ring.ts';
@@ -21,8 +20,13 @@ export interface SecretResolverOptions {
   secretsDir?: string;
   /** `--key-file`, resolved. */
   keyFile?: string;
-  /** Told which source answered, by name only. */
-  log?: Pick<Logger, 'debug' | 'info'>;
+  /** Told which source answered, by name only (a pino logger fits). */
+  log?: SecretLog;
+}
+
+export interface SecretLog {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
 }
 
 export type SecretSource = 'store' | 'env' | 'secrets-dir';
