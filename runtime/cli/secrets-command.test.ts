@@ -1,13 +1,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registry } from '../../cli/main.ts';
 import { repoRoot, type CliRun } from '../../test/support/cli.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../../test/support/fixture.ts';
-import { newKeyText, writeKeyFile } from '../../test/support/secrets.ts';
-import { dispatch } from './dispatch.ts';
-import { secretsCommand, type StdinSource } from './secrets-command.ts';
-import { validateCommand } from './validate-command.ts';
+import { newKeyText, runSecretsCli, writeKeyFile } from '../../test/support/secrets.ts';
 
 describe('ml-connector secrets', () => {
   let fixture: Fixture;
@@ -18,19 +14,8 @@ describe('ml-connector secrets', () => {
   });
   afterEach(() => fixture.remove());
 
-  async function run(args: string[], options: { stdin?: string | Buffer; tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-    let stdout = '';
-    let stderr = '';
-    const stdin = (): StdinSource => ({ isTTY: options.tty === true, read: async () => Buffer.from(options.stdin ?? '') });
-    const code = await dispatch('ml-connector', [secretsCommand(stdin), validateCommand(registry)], args, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      env: options.env ?? env,
-      cwd: fixture.dir,
-      stopSignal: new AbortController().signal,
-    });
-    return { code, stdout, stderr };
-  }
+  const run = (args: string[], options: { stdin?: string | Buffer; tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> =>
+    runSecretsCli(args, { ...options, cwd: fixture.dir, env: options.env ?? env });
   const storeFile = (): string => readFileSync(fixture.path('.ml-connector/secrets.json'), 'utf8');
 
   it('sets from stdin (one trailing newline dropped) and lists names, never values', async () => {
