@@ -9,7 +9,8 @@ import { createLogger } from '../runtime/lib/log.ts';
 import { createSecretResolver } from '../runtime/secrets/resolver.ts';
 import { repoRoot } from './support/cli.ts';
 import { exampleFixture, type Fixture } from './support/fixture.ts';
-import { newKeyText, runSecretsCli } from './support/secrets.ts';
+import { newKeyText } from '../runtime/secrets/test-support.ts';
+import { runSecretsCli } from './support/secrets-cli.ts';
 
 const canary = (): string => `canary-${randomBytes(12).toString('hex')}`;
 

@@ -180,7 +180,7 @@ async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions, 
       ...yaml.locate(firstSecret.pointer),
       path: firstSecret.pointer,
       message: `${count} secret reference${count === 1 ? ' was' : 's were'} not checked: no secret store is configured here`,
-      hint: 'set ML_CONNECTOR_SECRETS_DIR or pass --secrets-dir (or set ML_CONNECTOR_SECRET_<NAME> variables); --offline skips this phase',
+      hint: "store them with 'ml-connector secrets set', or set ML_CONNECTOR_SECRETS_DIR / --secrets-dir or ML_CONNECTOR_SECRET_<NAME> variables; --offline skips this phase",
     });
   }
   for (const reference of references) {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, newKeyText, ringOf, secretsScratch, type SecretsScratch } from '../../test/support/secrets.ts';
+import { codeOf, newKeyText, ringOf, secretsScratch, type SecretsScratch } from './test-support.ts';
 import { EncryptedSecretStore } from './encrypted-store.ts';
 import type { KeyRing } from './key-ring.ts';
 

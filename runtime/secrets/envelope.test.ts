@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ringOf, newKeyText } from '../../test/support/secrets.ts';
+import { ringOf, newKeyText } from './test-support.ts';
 import { open, seal, type Envelope } from './envelope.ts';
 
 const UPDATED = '2026-01-02T03:04:05.000Z';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, newKeyText, secretsScratch, writeKeyFile, type SecretsScratch } from '../../test/support/secrets.ts';
+import { codeOf, newKeyText, secretsScratch, writeKeyFile, type SecretsScratch } from './test-support.ts';
 import { loadKeyRing, nextKeyFile } from './key-ring.ts';
 import { keyId, parseMasterKey, readKeyFile } from './master-key.ts';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, newKeyText, secretsScratch, type SecretsScratch } from '../../test/support/secrets.ts';
+import { codeOf, newKeyText, secretsScratch, type SecretsScratch } from './test-support.ts';
 import { createSecretResolver, type SecretResolver } from './resolver.ts';
 
 describe('secret resolution order', () => {

@@ -1,9 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot, type CliRun } from '../../test/support/cli.ts';
-import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../../test/support/fixture.ts';
-import { newKeyText, runSecretsCli, writeKeyFile } from '../../test/support/secrets.ts';
+import { repoRoot, type CliRun } from '../support/cli.ts';
+import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
+import { newKeyText, writeKeyFile } from '../../runtime/secrets/test-support.ts';
+import { runSecretsCli } from '../support/secrets-cli.ts';
 
 describe('ml-connector secrets', () => {
   let fixture: Fixture;

@@ -3,13 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from '../../test/support/cli.ts';
-import { codeOf, newKeyText, secretsScratch, writeKeyFile, type SecretsScratch } from '../../test/support/secrets.ts';
-import type { CrashPoint } from './crash-point.ts';
-import { EncryptedSecretStore } from './encrypted-store.ts';
-import { loadKeyRing, nextKeyFile } from './key-ring.ts';
-import { parseMasterKey } from './master-key.ts';
-import { createSecretResolver } from './resolver.ts';
+import { repoRoot, runCli } from '../support/cli.ts';
+import { codeOf, newKeyText, secretsScratch, writeKeyFile, type SecretsScratch } from '../../runtime/secrets/test-support.ts';
+import type { CrashPoint } from '../../runtime/secrets/crash-point.ts';
+import { EncryptedSecretStore } from '../../runtime/secrets/encrypted-store.ts';
+import { loadKeyRing, nextKeyFile } from '../../runtime/secrets/key-ring.ts';
+import { parseMasterKey } from '../../runtime/secrets/master-key.ts';
+import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 
 const VALUES = { alpha: 'alpha-value', beta: 'beta-value', gamma: 'gamma-value' };
 

@@ -1,14 +1,9 @@
-// Throw-away directories and master keys for the secret store's tests.
+// Throw-away directories and master keys for the secret store's tests (used by tests only).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadKeyRing, type KeyRing } from '../../runtime/secrets/key-ring.ts';
-import { dispatch } from '../../runtime/cli/dispatch.ts';
-import { secretsCommand, type StdinSource } from '../../runtime/cli/secrets-command.ts';
-import { validateCommand } from '../../runtime/cli/validate-command.ts';
-import { registry } from '../../cli/main.ts';
-import type { CliRun } from './cli.ts';
+import { loadKeyRing, type KeyRing } from './key-ring.ts';
 
 export interface SecretsScratch {
   dir: string;
@@ -46,17 +41,3 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-/** `secrets` and `validate` in-process, with what stdin holds (or a terminal there). */
-export async function runSecretsCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string | Buffer; tty?: boolean }): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const stdin = (): StdinSource => ({ isTTY: options.tty === true, read: async () => Buffer.from(options.stdin ?? '') });
-  const code = await dispatch('ml-connector', [secretsCommand(stdin), validateCommand(registry)], args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: options.env,
-    cwd: options.cwd,
-    stopSignal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
