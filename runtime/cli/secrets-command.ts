@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConnectorRuntimeError } from '../errors.ts';
 import { EncryptedSecretStore } from '../secrets/encrypted-store.ts';
 import { configuredKeyFile, loadKeyRing, requireKeyRing } from '../secrets/key-ring.ts';
 import { SECRET_LOCATION_OPTIONS, secretLocations } from '../secrets/locations.ts';
@@ -15,6 +14,7 @@ import { checkSecretName, secretError, secretValueFromBytes } from '../secrets/s
 import { writeFileDurably } from '../util/durable-write.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
 import { parseCommandArgs } from './args.ts';
+import { reportingCodedErrors } from './coded-errors.ts';
 import { EXIT, UsageError, type CliIo, type Command } from './command.ts';
 
 const USAGE = `Usage: ml-connector secrets set NAME [--from-file FILE]
@@ -67,13 +67,7 @@ export function secretsCommand(stdin: () => StdinSource = processStdin): Command
         const suggestion = sub ? closestMatch(sub, SUBCOMMANDS) : undefined;
         throw new UsageError(sub ? `unknown subcommand '${sub}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; one of ${SUBCOMMANDS.join(', ')}` : `which one: ${SUBCOMMANDS.join(', ')}?`);
       }
-      try {
-        return await runSubcommand(sub as (typeof SUBCOMMANDS)[number], rest, io, stdin);
-      } catch (error) {
-        if (!(error instanceof ConnectorRuntimeError)) throw error;
-        io.stderr(`ml-connector secrets ${sub}: error ${error.code}: ${error.message}\n`);
-        return EXIT.invalid;
-      }
+      return reportingCodedErrors(`secrets ${sub}`, io, () => runSubcommand(sub as (typeof SUBCOMMANDS)[number], rest, io, stdin));
     },
   };
 }

@@ -8,6 +8,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { REPORT_FORMATS, renderReport, reportsValid, type ReportFormat } from './report.ts';
 import { collectFiles } from './walk.ts';
 import { parseCommandArgs } from './args.ts';
+import { reportingCodedErrors } from './coded-errors.ts';
 
 const USAGE = `Usage: ml-connector validate [paths...] [options]
 
@@ -43,13 +44,14 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       const { files, missing, named } = await collectFiles(paths, isCheckedFile);
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (files.length === 0) throw new UsageError(`no .yaml, .yml, .csv or .jsonata files under ${paths.join(', ')}`);
-      const reports = await validateFiles(files, {
-        registry,
-        cwd: io.cwd,
-        env: io.env,
-        secrets: createSecretResolver(secretLocations(values, io)),
-        offline: values.offline === true,
-      }, named);
+      let reports: Awaited<ReturnType<typeof validateFiles>> = [];
+      const secrets = createSecretResolver(secretLocations(values, io));
+      // A secret store that cannot be read (damaged) is reported as the coded error it is, exit 1.
+      const failed = await reportingCodedErrors('validate', io, async () => {
+        reports = await validateFiles(files, { registry, cwd: io.cwd, env: io.env, secrets, offline: values.offline === true }, named);
+        return EXIT.ok;
+      });
+      if (failed !== EXIT.ok) return failed;
       if (!reports.some((r) => r.kind !== 'other')) {
         // Most likely a wrong path in a CI job: "ok: 0 files valid" would let it pass unnoticed.
         const skipped = reports.length > 0 ? ` (skipped: ${reports.map((r) => r.file).join(', ')})` : '';

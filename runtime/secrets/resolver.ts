@@ -15,8 +15,8 @@ export interface SecretResolverOptions {
   /** Holds secrets.json. */
   dataDir: string;
   env: NodeJS.ProcessEnv;
-  /** Base for a relative ML_CONNECTOR_MASTER_KEY_FILE. */
-  cwd: string;
+  /** Base for a relative ML_CONNECTOR_MASTER_KEY_FILE (default: the process's). */
+  cwd?: string;
   secretsDir?: string;
   /** `--key-file`, resolved. */
   keyFile?: string;
@@ -47,7 +47,7 @@ export function createSecretResolver(options: SecretResolverOptions): SecretReso
   const store = new EncryptedSecretStore(secretStorePath(options.dataDir));
   const { env, secretsDir, log } = options;
   let ring: Promise<KeyRing | undefined> | undefined;
-  const keys = (): Promise<KeyRing | undefined> => (ring ??= loadKeyRing({ env, cwd: options.cwd, ...(options.keyFile ? { keyFile: options.keyFile } : {}) }));
+  const keys = (): Promise<KeyRing | undefined> => (ring ??= loadKeyRing({ env, cwd: options.cwd ?? process.cwd(), ...(options.keyFile ? { keyFile: options.keyFile } : {}) }));
 
   async function fromStore(name: string): Promise<string | undefined> {
     if (!(await store.has(name))) return undefined;

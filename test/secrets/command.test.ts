@@ -108,6 +108,15 @@ describe('ml-connector secrets', () => {
     expect(result.stderr).toContain("did you mean 'list'?");
   });
 
+  it('validate reports a damaged store as MLC_SECRET_CORRUPT (exit 1, no stack trace)', async () => {
+    await run(['secrets', 'set', 'demo-key'], { stdin: 'v' });
+    writeFileSync(fixture.path('.ml-connector/secrets.json'), '{"format": "ml-connector-secrets", "version": 1, "secrets": [');
+    const result = await run(['validate', 'pipelines'], { env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^ml-connector validate: error MLC_SECRET_CORRUPT: secret store .* is not valid JSON/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('validate finds secrets set in the store, and reports the ones that are not', async () => {
     for (const name of ['bamboohr-client-secret', 'bamboohr-refresh-token', 'bamboohr-webhook-key', 'sage-agent-ca']) {
       expect((await run(['secrets', 'set', name], { stdin: `${name}-value` })).code).toBe(0);
