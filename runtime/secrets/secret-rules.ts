@@ -1,6 +1,7 @@
 // What a secret may be called and hold, and the environment variable that can stand in for it. The name
-// rule is the one `${secret:name}` references follow in connector config schemas (schema-parts.ts), plus
-// a length cap, so a name that validates in a pipeline can always be stored, and the other way round.
+// rule is the one `${secret:name}` references follow in the schemas (`secretRef` in
+// schema/pipeline.schema.json and the connectors' secret fields; a test keeps them equal), plus a length
+// cap, so a name that validates in a pipeline can always be stored, and the other way round.
 import { ConnectorRuntimeError, type ErrorCode } from '../errors.ts';
 
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
