@@ -53,6 +53,7 @@ export const ERROR_CATALOGUE = {
   MLC_SECRET_KEY_MISMATCH: { class: 'config', summary: 'A stored secret is encrypted under a key id the given master key does not have; nothing was changed.' },
   MLC_SECRET_CORRUPT: { class: 'config', summary: 'The secret store file, or one entry in it, fails authentication or is malformed; no value is returned.' },
   MLC_SECRET_NAME_INVALID: { class: 'config', summary: 'A secret name is not a letter or digit followed by letters, digits, dots, dashes or underscores (128 at most).' },
+  MLC_SECRET_STORE_BUSY: { class: 'transient', summary: 'Another process kept the secret store locked while this one waited to change it; try again.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,9 +1,11 @@
 // The store file: `{format, version, secrets: {name: envelope}}`, names in the clear (so `list` and
 // `validate` need no key), values sealed. Every change is one durable write (temp, fsync, rename,
-// directory fsync) of the whole file. Changes from two processes are kept apart by re-reading the file
-// just before the rename and starting over if someone else wrote it meanwhile.
+// directory fsync) of the whole file. Changes from two processes are kept apart by a lock file, and,
+// should a lock be broken wrongly, by re-reading the file just before the rename and starting over if
+// someone else wrote it meanwhile.
 import { readFile } from 'node:fs/promises';
 import { writeFileDurably } from '../util/durable-write.ts';
+import { FileLockBusy, withFileLock } from '../util/file-lock.ts';
 import { crashPoint } from './crash-point.ts';
 import { secretError } from './secret-rules.ts';
 
@@ -59,12 +61,21 @@ const queues = new Map<string, Promise<unknown>>();
  */
 export function updateStore(path: string, change: (doc: StoreDocument) => StoreDocument | undefined): Promise<void> {
   const previous = queues.get(path) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => updateNow(path, change));
+  const next = previous.catch(() => undefined).then(() => lockedUpdate(path, change));
   queues.set(path, next);
   void next.finally(() => {
     if (queues.get(path) === next) queues.delete(path);
   }).catch(() => undefined);
   return next;
+}
+
+async function lockedUpdate(path: string, change: (doc: StoreDocument) => StoreDocument | undefined): Promise<void> {
+  try {
+    await withFileLock(path, () => updateNow(path, change));
+  } catch (error) {
+    if (!(error instanceof FileLockBusy)) throw error;
+    throw secretError('MLC_SECRET_STORE_BUSY', `secret store ${path} is being changed by another process; try again (${error.message})`);
+  }
 }
 
 async function updateNow(path: string, change: (doc: StoreDocument) => StoreDocument | undefined): Promise<void> {

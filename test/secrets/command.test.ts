@@ -148,4 +148,5 @@ describe('ml-connector secrets as a real process', () => {
       fixture.remove();
     }
   });
+
 });
