@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeOf, newKeyText, secretsScratch, type SecretsScratch } from './test-support.ts';
+import type { ConnectorSecrets } from '../connectors/context.ts';
 import { createSecretResolver, type SecretResolver } from './resolver.ts';
 
 describe('secret resolution order', () => {
@@ -81,5 +82,13 @@ describe('secret resolution order', () => {
     const resolver = createSecretResolver({ dataDir: scratch.path('data'), env: { ML_CONNECTOR_SECRET_TOKEN: 'the-value' }, cwd: scratch.dir, log });
     await resolver.get('token');
     expect(lines).toEqual([{ secret: 'token', from: 'env' }]);
+  });
+});
+
+describe('the connector context', () => {
+  it('takes the resolver as its secrets: a plain value comes back as it is, a reference resolved', async () => {
+    const secrets: ConnectorSecrets = createSecretResolver({ dataDir: '/nonexistent', env: { ML_CONNECTOR_SECRET_TOKEN: 't' } });
+    expect(await secrets.resolve('plain value')).toBe('plain value');
+    expect(await secrets.resolve('${secret:token}')).toBe('t');
   });
 });

@@ -148,5 +148,4 @@ describe('ml-connector secrets as a real process', () => {
       fixture.remove();
     }
   });
-
 });
