@@ -59,6 +59,13 @@ export const ERROR_CATALOGUE = {
   MLC_ENV_INVALID: { class: 'config', summary: "A value taken from an environment variable does not fit its field's rules once resolved." },
   MLC_ENV_UNCHECKED: { class: 'config', summary: 'Note: values taken from the environment were not checked against their fields because of --offline.' },
   MLC_MAPPING_NEEDS_PIPELINE: { class: 'config', summary: "Note: a mapping table checked on its own; the checks that need its pipeline's sink (segment, code format) were not made." },
+  MLC_SECRET_KEY_MISSING: { class: 'config', summary: 'The secret store needs its master key: set ML_CONNECTOR_MASTER_KEY or a key file.' },
+  MLC_SECRET_KEY_INVALID: { class: 'config', summary: 'The master key is not 32 bytes written as 64 hex digits or base64, or is given two ways at once.' },
+  MLC_SECRET_KEY_FILE_MODE: { class: 'config', summary: 'The master key file can be read or written by its group or by others (chmod 600 it).' },
+  MLC_SECRET_KEY_MISMATCH: { class: 'config', summary: 'A stored secret is encrypted under a key id the given master key does not have; nothing was changed.' },
+  MLC_SECRET_CORRUPT: { class: 'config', summary: 'The secret store file, or one entry in it, fails authentication or is malformed; no value is returned.' },
+  MLC_SECRET_NAME_INVALID: { class: 'config', summary: 'A secret name is not a letter or digit followed by letters, digits, dots, dashes or underscores (128 at most).' },
+  MLC_SECRET_STORE_BUSY: { class: 'transient', summary: 'Another process kept the secret store locked while this one waited to change it; try again.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

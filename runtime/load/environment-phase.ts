@@ -108,7 +108,7 @@ export async function checkReferences(doc: unknown, yaml: YamlFile, options: Env
       ...yaml.locate(firstSecret.pointer),
       path: firstSecret.pointer,
       message: `${count} secret reference${count === 1 ? ' was' : 's were'} not checked: no secret store is configured here`,
-      hint: 'set ML_CONNECTOR_SECRETS_DIR or pass --secrets-dir (or set ML_CONNECTOR_SECRET_<NAME> variables); --offline skips this phase',
+      hint: "store them with 'ml-connector secrets set', or set ML_CONNECTOR_SECRETS_DIR / --secrets-dir or ML_CONNECTOR_SECRET_<NAME> variables; --offline skips this phase",
     });
   }
   for (const reference of references) {

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../cli/main.ts';
 import { repoRoot } from '../support/cli.ts';
-import { plainSecretLookup } from '../../runtime/secrets/plain-lookup.ts';
+import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 import { loadPipeline } from '../../runtime/load/load-pipeline.ts';
 
 const EXAMPLE = `${repoRoot}pipelines/keystone-bamboohr-to-sage100.yaml`;
 
 describe('loaded pipelines', () => {
   it('carry every schema default, frozen, and leave what was written alone', async () => {
-    const { pipeline, diagnostics } = await loadPipeline(EXAMPLE, { registry, cwd: repoRoot, env: {}, secrets: plainSecretLookup({}, undefined), offline: true });
+    const { pipeline, diagnostics } = await loadPipeline(EXAMPLE, { registry, cwd: repoRoot, env: {}, secrets: createSecretResolver({ dataDir: '/nonexistent/ml-connector-test', env: {} }), offline: true });
     expect(diagnostics.filter((d) => d.severity === undefined)).toEqual([]);
     const loaded = pipeline?.pipeline as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- reading defaults by path
     expect(loaded.triggers[0].toleranceSeconds).toBe(300);
@@ -36,7 +36,7 @@ describe('loaded pipelines', () => {
       cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
       const text = readFileSync(EXAMPLE, 'utf8').replace(/\npolicies:[\s\S]*$/, '\n');
       writeFileSync(join(dir, 'p.yaml'), text.replace(/\.\.\/mappings\//g, 'mappings/'));
-      const { pipeline } = await loadPipeline(join(dir, 'p.yaml'), { registry, cwd: dir, env: {}, secrets: plainSecretLookup({}, undefined), offline: true });
+      const { pipeline } = await loadPipeline(join(dir, 'p.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: '/nonexistent/ml-connector-test', env: {} }), offline: true });
       expect(pipeline?.pipeline.policies).toEqual({
         retry: { maxAttempts: 8, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 300000 },
         quarantine: { enabled: true, retentionDays: 90 },

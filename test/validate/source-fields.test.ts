@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectorDefinitions } from '../../connectors/index.ts';
 import { createRegistry } from '../../runtime/connectors/registry.ts';
-import { plainSecretLookup } from '../../runtime/secrets/plain-lookup.ts';
+import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 import { validateFiles } from '../../runtime/validate/validate-files.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
 
@@ -13,7 +13,7 @@ const registry = createRegistry(connectorDefinitions.map((d) => (d.kind === 'sou
 describe('source field names', () => {
   let fixture: Fixture;
   const validate = async () => {
-    const [report] = await validateFiles([fixture.path(EXAMPLE_PIPELINE)], { registry, cwd: fixture.dir, env: {}, secrets: plainSecretLookup({}, undefined), offline: true });
+    const [report] = await validateFiles([fixture.path(EXAMPLE_PIPELINE)], { registry, cwd: fixture.dir, env: {}, secrets: createSecretResolver({ dataDir: '/nonexistent/ml-connector-test', env: {} }), offline: true });
     return report?.diagnostics ?? [];
   };
   beforeEach(() => {
