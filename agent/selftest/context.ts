@@ -40,6 +40,10 @@ export class ProbeContext {
     return result;
   }
 
+  hasSession(): boolean {
+    return this.session !== undefined;
+  }
+
   sessionMessage(): string {
     return comText(this.session.sLastErrorMsg);
   }

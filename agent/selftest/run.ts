@@ -62,16 +62,17 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestRes
   const ctx = new ProbeContext(com, profile, company);
   const date = options.today ?? today();
   const opened = environmentStep(ctx, options.environment, options.homePath) && sessionSteps(ctx, options.user, options.password, date);
-  if (opened) {
+  try {
+    if (opened) await probe(ctx, options, date);
+  } finally {
+    // Also after a refused SetCompany: SetUser may already hold a licence.
     try {
-      await probe(ctx, options, date);
-    } finally {
-      try {
+      if (ctx.hasSession()) {
         ctx.session.nCleanup();
         ctx.session.DropObject();
-      } catch {
-        // the session's COM server may be gone; its licence went with it
       }
+    } catch {
+      // the session's COM server may be gone; its licence went with it
     }
   }
   const ok = opened && ctx.steps.every((s) => s.status !== 'FAIL');

@@ -88,8 +88,9 @@ export function upsertAccount(session: BoiSession, structure: AccountStructure, 
   const what = `account ${account}`;
   const description = storedText(input.description, 'description', true);
   const { bus: name, task } = session.profile.objects.account;
+  // Found first, on its own object: the write below keys on AccountKey through the primary index.
+  const key = session.withObject(name, task, (bus) => (locate(session, bus, account) ? session.text(bus, 'AccountKey$') : ''));
   const outcome = session.withObject(name, task, (bus) => {
-    const key = locate(session, bus, account) ? session.text(bus, 'AccountKey$') : '';
     // The agent never invents an AccountKey: a blank key starts a new record and Sage assigns one
     // on Write [I]. The record is read again after SetKey, which holds it for this write.
     setKeyValues(session, bus, what, [['AccountKey$', key]]);
