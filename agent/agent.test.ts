@@ -346,7 +346,7 @@ describe('Sage-side failures surface as typed errors', () => {
 
   it('drain releases sessions and refuses work until resumed', async () => {
     const drained = await t.call('POST', '/v1/_admin/drain', { key: t.adminKey });
-    expect(drained.data).toMatchObject({ draining: true, sessionsOpen: 0 });
+    expect(drained.data).toMatchObject({ draining: true, sessionsOpen: 0, profile: { source: 'simulator', verified: true, headcount: true } });
     expect((await t.call('GET', '/v1/_admin/sim/state', { key: t.adminKey })).data.licencesInUse).toBe(0);
     const r = await t.call('GET', `${KBS}/accounts`);
     expect(r.data.error).toMatchObject({ code: 'draining', retryable: true });

@@ -53,6 +53,8 @@ export function scanAccounts(session: BoiSession, structure: AccountStructure, m
     eachRow(session, bus, '', () => {
       if (mainAccount === undefined || session.text(bus, 'MainAccountCode$') === mainAccount) rows.push(readRow(session, bus, structure));
     });
+    const known = session.accountKeys();
+    for (const row of rows) known.set(row.account, row.accountKey);
     return rows;
   });
 }
@@ -70,11 +72,20 @@ function locate(session: BoiSession, bus: BusObject, account: string): boolean {
     setKeyValues(session, bus, `account ${account}`, [['Account$', account]]);
     return comNumber(bus.nFind()) === 1 && session.text(bus, 'Account$') === account;
   }
+  const known = session.accountKeys();
+  const key = known.get(account);
+  if (key !== undefined) {
+    // One keyed read instead of a scan; confirmed, since a cached key is only a hint.
+    setKeyValues(session, bus, `account ${account}`, [['AccountKey$', key]]);
+    if (comNumber(bus.nFind()) === 1 && session.text(bus, 'Account$') === account) return true;
+    known.delete(account);
+  }
   let found = false;
   eachRow(session, bus, '', () => {
     found = session.text(bus, 'Account$') === account;
     return !found;
   });
+  if (found) known.set(account, session.text(bus, 'AccountKey$'));
   return found;
 }
 

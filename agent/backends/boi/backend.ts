@@ -66,6 +66,7 @@ export function createBoiBackend(options: BoiBackendOptions): Backend {
       user: options.user,
       password: options.password,
       profile,
+      accountKeys: new Map(),
       classify: {
         patterns: patternsOf(profile),
         lockRetryAfterSeconds: options.lockRetryAfterSeconds ?? 5,

@@ -82,6 +82,16 @@ describe('3. GL_Account is keyed by AccountKey; the formatted account is a secon
     expect((await failure(backend.getAccount('KBS', '6000-20-SLS-01'))).code).toBe('not_found');
   });
 
+  it('a remembered AccountKey is confirmed before use: an account re-created by hand under a new key is still found', async () => {
+    const { backend, db } = setup();
+    const before = await backend.getAccount('KBS', '6000-20-SLS-02');
+    const rows = db.companies.KBS!.tables.GL_Account;
+    const row = rows[before.accountKey]!;
+    delete rows[before.accountKey];
+    rows['000000099'] = { ...row, AccountKey: '000000099' };
+    expect((await backend.getAccount('KBS', '6000-20-SLS-02')).accountKey).toBe('000000099');
+  });
+
   it('lists by main account and pages in formatted-account order (browse order is AccountKey order)', async () => {
     const { backend } = setup();
     expect((await backend.listAccounts('KBS', { limit: 10 }, '6000')).items.map((a) => a.account)).toEqual(['6000-10-OPS-01', '6000-20-SLS-02']);

@@ -15,6 +15,8 @@ export interface SessionConfig {
   password: string;
   classify: ClassifyOptions;
   profile: SiteProfile;
+  /** Formatted account → AccountKey, per company, shared by the pool's sessions (AccountKey never changes). */
+  accountKeys?: Map<string, Map<string, string>>;
   /** Accounting date for SetDate; defaults to today. */
   today?: () => string;
 }
@@ -36,7 +38,15 @@ export class BoiSession {
     readonly company: string,
     readonly classify: ClassifyOptions,
     readonly profile: SiteProfile,
+    private readonly keys: Map<string, Map<string, string>>,
   ) {}
+
+  /** The known AccountKeys of this session's company (a cache: a hit is confirmed before use). */
+  accountKeys(): Map<string, string> {
+    let map = this.keys.get(this.company);
+    if (!map) this.keys.set(this.company, (map = new Map()));
+    return map;
+  }
 
   /** Opens a session; a refusal becomes a typed error and whatever was opened is released. */
   static open(com: ComRuntime, company: string, config: SessionConfig): BoiSession {
@@ -65,7 +75,7 @@ export class BoiSession {
         throw error;
       }
     }
-    return new BoiSession(com, script, session, company, config.classify, config.profile);
+    return new BoiSession(com, script, session, company, config.classify, config.profile, config.accountKeys ?? new Map());
   }
 
   /** Selects the `_ui` task whose role rights apply to the next business object. */
