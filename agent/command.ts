@@ -140,6 +140,7 @@ export const agentCommand: Command = {
     const agent = await startAgent({ ...options, logger });
     const keys = agent.keys.list().filter((k) => !k.revokedAt).length;
     io.stdout(`${JSON.stringify({ event: 'listening', url: agent.url, fingerprint256: agent.fingerprint256, backend: agent.backend.kind, certificateGenerated: agent.certificateGenerated, dataDir: options.dataDir, apiKeys: keys })}\n`);
+    if (options.boi && !options.boi.profile) io.stderr("no site profile (--profile): running on unverified guesses and headcount answers 501; run 'ml-connector agent selftest' first\n");
     if (keys === 0 && !options.clientCa) io.stderr(`no API keys yet: create one with 'ml-connector agent keys add --name <client> --data ${options.dataDir}'\n`);
     await untilAborted(io.stopSignal);
     await agent.close();
