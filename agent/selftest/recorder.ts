@@ -37,6 +37,8 @@ export class ComRecorder {
   private ids = 0;
   private readonly names = new WeakMap<object, string>();
   private readonly refs = new WeakMap<object, ByRef>();
+  /** Proxy → the object it wraps, so a proxied session passed back into COM arrives as itself. */
+  private readonly unwrapped = new WeakMap<object, object>();
 
   constructor(private readonly inner: ComRuntime) {}
 
@@ -59,8 +61,7 @@ export class ComRecorder {
         if (typeof member !== 'string') return Reflect.get(obj, member, obj);
         const value = Reflect.get(obj, member, obj) as unknown;
         if (typeof value !== 'function') {
-          if (value === undefined && !(member in obj)) return undefined;
-          this.calls.push({ seq: this.calls.length + 1, kind: 'get', object: name, member, args: [], result: record(value) });
+            this.calls.push({ seq: this.calls.length + 1, kind: 'get', object: name, member, args: [], result: record(value) });
           return value;
         }
         return (...args: unknown[]) => this.call(obj, name, member, value as (...a: unknown[]) => unknown, args);
@@ -73,7 +74,6 @@ export class ComRecorder {
   private call(obj: object, name: string, member: string, fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     const entry: RecordedCall = { seq: this.calls.length + 1, kind: 'call', object: name, member, args: args.map((a, i) => this.arg(member, i, a)) };
     this.calls.push(entry);
-    // A proxied session passed back in (NewObject(name, session)) must reach COM as itself.
     const real = args.map((a) => (a !== null && typeof a === 'object' && this.names.has(a) ? this.unwrapped.get(a) ?? a : a));
     try {
       const result = fn.apply(obj, real);
@@ -92,8 +92,6 @@ export class ComRecorder {
       throw error;
     }
   }
-
-  private readonly unwrapped = new WeakMap<object, object>();
 
   private arg(member: string, index: number, value: unknown): RecordedCall['args'][number] {
     if (member === 'nSetUser' && index === 1) return '(password not recorded)';

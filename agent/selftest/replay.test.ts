@@ -37,6 +37,12 @@ describe('replaying a selftest transcript against the simulator', () => {
     );
   });
 
+  it('a member one side has and the other lacks is a difference (the kACCOUNT index)', async () => {
+    const transcript = await transcriptOf(STRICT_VARIANT);
+    const report = replayTranscript(transcript, fakeComRuntime(new SimDatabase(), [], { ...STRICT_VARIANT, accountIndex: true }), LOGIN);
+    expect(report.divergences.map((d) => `${d.call} | ${d.recorded} | ${d.replayed}`)).toEqual(expect.arrayContaining([expect.stringMatching(/GL_Account_bus#\d+\.nSetIndex \| undefined \| function/)]));
+  });
+
   it('reads that depend on the company’s data are not differences (a bigger chart of accounts)', async () => {
     const transcript = await transcriptOf(STRICT_VARIANT);
     const smaller = new SimDatabase();

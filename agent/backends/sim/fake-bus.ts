@@ -28,8 +28,8 @@ export class FakeBusObject implements BusObject {
   private browseIndex = 0;
   private filter = '';
   private index = 'kPRIMARY';
-  /** Present only when the variant has it: `typeof bus.nSetIndex` tells a probe whether it exists. */
-  nSetIndex?: (index: string) => number;
+  /** Present only when the variant has it (declared, not initialised), as a member COM does not have. */
+  declare nSetIndex?: (index: string) => number;
 
   constructor(private readonly db: SimDatabase, private readonly session: FakeSession, private readonly def: TableDef, private readonly variant: SimVariant) {
     if (variant.accountIndex && def.indexes) this.nSetIndex = (index) => this.selectIndex(index);
