@@ -76,8 +76,6 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     },
     strict: true,
   });
-  // A bad profile stops the agent here, before anything listens (ProfileError → exit 1).
-  const loaded = values.profile ? loadProfileFile(resolve(io.cwd, values.profile)) : undefined;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
   if (values.backend !== 'sim' && values.backend !== 'boi') throw new UsageError(`--backend must be sim or boi, not '${values.backend}'`);
@@ -92,6 +90,8 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     ...(values['client-ca'] ? { clientCa: readFileSync(resolve(io.cwd, values['client-ca']), 'utf8') } : {}),
     ...(values['max-body-bytes'] ? { maxBodyBytes: Number(values['max-body-bytes']) } : {}),
   };
+  // A bad profile stops the agent here, before anything listens (ProfileError → exit 1).
+  const loaded = values.profile ? loadProfileFile(resolve(io.cwd, values.profile)) : undefined;
   if (values.backend === 'sim') {
     options.sim = {
       ...(values['sim-licences'] ? { licences: Number(values['sim-licences']) } : {}),

@@ -5,12 +5,16 @@ import { AgentError } from '../../errors.ts';
 import type { Backend } from '../backend.ts';
 import { SimDatabase, SIM_PASSWORD, SIM_USER } from '../sim/database.ts';
 import { fakeComRuntime, type CallLog } from '../sim/fake-com.ts';
-import { findByAccount } from '../sim/tables.ts';
+import { findByAccount, SIM_LAYOUT } from '../sim/tables.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedKbs } from '../sim/seed.ts';
+import { tempDir } from '../../test-support.ts';
 import type { SySession } from './com.ts';
 import { createBoiBackend, type BoiBackendOptions } from './backend.ts';
 import { loadWinaxRuntime } from './winax.ts';
 import { DEFAULT_PROFILE, mergeProfile } from '../../profile/profile.ts';
-import { simulatorProfile } from '../sim/backend.ts';
+import { createSimBackend, simulatorProfile } from '../sim/backend.ts';
 
 let backend: Backend | undefined;
 afterEach(async () => {
@@ -172,5 +176,20 @@ describe('boi backend over the fake COM model', () => {
 describe('winax loading', () => {
   it.skipIf(process.platform === 'win32')('refuses to load off Windows with a message that points to the sim backend', async () => {
     await expect(loadWinaxRuntime()).rejects.toThrow(/Windows.*--backend sim/);
+  });
+});
+
+describe('simulator data files', () => {
+  it('a file written by an older simulator (GL_Account keyed by the formatted account) is re-seeded, not misread', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir.path, 'sim'));
+    const old = seedKbs() as unknown as Record<string, unknown>;
+    delete old.layout;
+    writeFileSync(join(dir.path, 'sim', 'sage100-sim.json'), JSON.stringify({ companies: { KBS: old } }));
+    const sim = createSimBackend({ dataDir: dir.path });
+    expect(sim.db.companies.KBS?.layout).toBe(SIM_LAYOUT);
+    expect((await sim.backend.getAccount('KBS', '6000-10-OPS-01')).accountKey).toBe('000000002');
+    await sim.backend.close();
+    dir.remove();
   });
 });

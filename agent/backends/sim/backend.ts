@@ -9,7 +9,8 @@ import type { Backend } from '../backend.ts';
 import { createBoiBackend } from '../boi/backend.ts';
 import { SIM_PASSWORD, SIM_USER, SimDatabase, sageStamp, type SimFaults, type SimOptions } from './database.ts';
 import { fakeComRuntime, type CallLog } from './fake-com.ts';
-import { findByAccount, joinKey, structureOf, subAccountTable } from './tables.ts';
+import { seedKbs } from './seed.ts';
+import { findByAccount, joinKey, SIM_LAYOUT, structureOf, subAccountTable } from './tables.ts';
 import { STRICT_VARIANT, type SimVariant } from './variant.ts';
 
 export interface SimBackendOptions extends SimOptions {
@@ -51,8 +52,17 @@ export function simulatorProfile(): SiteProfile {
   return { ...DEFAULT_PROFILE, verified: { at: new Date().toISOString(), by: 'simulator', company: 'KBS', headcount: true } };
 }
 
+/** A data file written by an older simulator (another table layout) is re-seeded, not misread. */
+function reseedOtherLayouts(db: SimDatabase): void {
+  if (Object.values(db.companies).every((c) => c.layout === SIM_LAYOUT)) return;
+  for (const code of Object.keys(db.companies)) delete db.companies[code];
+  db.companies.KBS = seedKbs();
+  db.save();
+}
+
 export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
   const db = new SimDatabase({ ...options, dataDir: options.dataDir ? join(options.dataDir, 'sim') : undefined });
+  reseedOtherLayouts(db);
   const calls: CallLog = [];
   const backend = createBoiBackend({
     kind: 'sim',

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs-atomic.ts';
 import { seedKbs } from './seed.ts';
-import { SIM_LAYOUT, type CompanyData } from './tables.ts';
+import type { CompanyData } from './tables.ts';
 
 export interface SimFaults {
   /** The next N COM calls throw, as a crashed pvxcom.exe does. */
@@ -61,9 +61,7 @@ export class SimDatabase {
       licence: options.licenceMessage ?? 'No user licenses are available. Try again later.',
       security: options.securityMessage ?? 'You do not have security rights to this task.',
     };
-    const read = this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { companies: Record<string, CompanyData> }) : undefined;
-    // A file written with another table layout (an older simulator) is re-seeded, not misread.
-    const stored = read && Object.values(read.companies).every((c) => c.layout === SIM_LAYOUT) ? read : undefined;
+    const stored = this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { companies: Record<string, CompanyData> }) : undefined;
     this.companies = stored?.companies ?? { KBS: seedKbs() };
     if (!stored) this.save();
   }
