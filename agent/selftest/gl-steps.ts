@@ -18,7 +18,12 @@ export function optionsStep(ctx: ProbeContext, given: string | undefined, sample
       tries.setKeyValue = rc(bus.nSetKeyValue('ModuleCode$', 'G/L'));
       tries.withKey = rc(bus.nFind());
       if (tries.withKey === 1) format = ctx.text(bus, 'AccountFormat$');
-      else tries.withKeyMessage = text(bus.sLastErrorMsg);
+      else {
+        tries.withKeyMessage = text(bus.sLastErrorMsg);
+        bus.nClear();
+        // A release whose options answer only without the key: read it that way (profile key null).
+        if (tries.withoutKey === 1 && rc(bus.nFind()) === 1) format = ctx.text(bus, 'AccountFormat$');
+      }
     });
     if (!format && tries.withoutKey === 1) ctx.profile.objects.options = { name: options.name, key: null };
   }
