@@ -59,9 +59,34 @@ export function scanAccounts(session: BoiSession, structure: AccountStructure, m
   });
 }
 
+/**
+ * One page in formatted-account order. Every COM read is a cross-process call on a real server, so
+ * the scan reads only Account$ and AccountKey$ per row (the main account is the formatted account's
+ * first segment); the page's own rows are then read in full by their key.
+ */
 export function listAccounts(session: BoiSession, structure: AccountStructure, page: PageRequest, mainAccount?: string): Page<Account> {
   const main = mainAccount === undefined ? undefined : normaliseMainAccount(structure, mainAccount);
-  return pageOf(scanAccounts(session, structure, main).map((a) => ({ key: a.account, item: a })), page);
+  const { bus: name, task } = session.profile.objects.account;
+  const known = session.accountKeys();
+  const entries: Array<{ key: string; item: string }> = [];
+  session.withObject(name, task, (bus) =>
+    eachRow(session, bus, '', () => {
+      const account = session.text(bus, 'Account$');
+      if (main !== undefined && account.split(structure.separator)[0] !== main) return;
+      const accountKey = session.text(bus, 'AccountKey$');
+      known.set(account, accountKey);
+      entries.push({ key: account, item: accountKey });
+    }),
+  );
+  const keys = pageOf(entries, page);
+  const items = session.withObject(name, task, (bus) =>
+    keys.items.flatMap((accountKey) => {
+      setKeyValues(session, bus, `account key ${accountKey}`, [['AccountKey$', accountKey]]);
+      // Removed by someone between the scan and this read: it is simply no longer listed.
+      return comNumber(bus.nFind()) === 1 ? [readRow(session, bus, structure)] : [];
+    }),
+  );
+  return { items, nextCursor: keys.nextCursor };
 }
 
 /** Positions `bus` on the account with this formatted number; false when there is none. */
