@@ -5,8 +5,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change, ChangeResult } from '../../runtime/index.ts';
-import { generateCertificateAuthority, generateClientCertificate, generateSelfSigned } from '../../runtime/lib/self-signed.ts';
-import { startFront, startSinkAgent, type SinkAgent } from '../../test/support/sage100-agent.ts';
+import { generateCertificateAuthority, generateClientCertificate, generateSelfSigned, startFront, startSinkAgent, type SinkAgent } from '../../test/support/sage100-agent.ts';
 
 const signal = new AbortController().signal;
 
@@ -86,16 +85,23 @@ describe('sage100-agent-sink bad input (agent, sim, HTTPS)', () => {
 
   it('a record locked for good: bounded retries with Retry-After, that change left for later, all others applied', async () => {
     const { sink, fake } = await agent.sink(agent.config({ writeAttempts: 3 }));
-    agent.t.agent.sim!.lock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'LK2'] }, null);
-    const results = await sink.apply([subAccountChange('LK1', 'One'), subAccountChange('LK2', 'Two'), subAccountChange('LK3', 'Three')], { signal, drift: 'report' });
+    // Sage locks records that exist: three updates, the middle one held open by another user for good.
+    const keys = ['department:ADM', 'department:OPS', 'department:SLS'];
+    const actual = await sink.readActual('subAccount', keys, { signal });
+    const update = (key: string, n: number): Change => {
+      const found = actual.find((a) => a.key === key)!;
+      return { entity: 'subAccount', key, action: 'update', before: found.values, after: { ...found.values, description: `Locked test ${n}` }, idempotencyKey: `lock:${key}:${n}`, ...(found.version ? { expectedVersion: found.version } : {}) };
+    };
+    agent.t.agent.sim!.lock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'OPS'] }, null);
+    const results = await sink.apply(keys.map((k) => update(k, 1)), { signal, drift: 'report' });
     expect(results.map((r) => r.status)).toEqual(['applied', 'failed', 'applied']);
     expect(failure(results[1])).toMatchObject({ code: 'MLC_REMOTE_UNAVAILABLE', errorClass: 'transient' });
     expect(failure(results[1]).message).toMatch(/record_locked/);
     expect(failure(results[1]).retryAfterMs).toBeGreaterThan(0);
     // Two waits between three attempts, each the agent's Retry-After.
     expect(fake.sleeps).toEqual([failure(results[1]).retryAfterMs, failure(results[1]).retryAfterMs]);
-    agent.t.agent.sim!.unlock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'LK2'] });
-    const [later] = await sink.apply([subAccountChange('LK2', 'Two')], { signal, drift: 'report' });
+    agent.t.agent.sim!.unlock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'OPS'] });
+    const [later] = await sink.apply([update('department:OPS', 1)], { signal, drift: 'report' });
     expect(later?.status).toBe('applied');
     await sink.close?.();
   });

@@ -11,6 +11,7 @@ import type { ActualItem, Change, DesiredItem, EntitySpec, SinkConnector } from 
 import { createLogger } from '../../runtime/lib/log.ts';
 import { sage100AgentSink } from '../../connectors/sage100-agent-sink/index.ts';
 import type { Sage100AgentSinkConfig } from '../../connectors/sage100-agent-sink/config.ts';
+export { generateCertificateAuthority, generateClientCertificate, generateSelfSigned } from '../../runtime/lib/self-signed.ts';
 import { createFakeContext, type FakeContext, type FakeContextOptions } from './fake-context.ts';
 
 export interface AgentRequest {
