@@ -10,6 +10,7 @@ import { connectorDefinitions } from '../connectors/index.ts';
 import { demoCommand } from './demo-command.ts';
 import { lazyCommand } from '../runtime/cli/lazy-command.ts';
 import { secretsCommand } from '../runtime/cli/secrets-command.ts';
+import { pingCommand } from '../runtime/cli/ping-command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   test,
   demoCommand(validate, test),
   secretsCommand(),
+  pingCommand(registry),
   // The servers load only when asked for (a test checks that these summaries match theirs).
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
