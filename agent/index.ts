@@ -19,7 +19,7 @@ import { SampledLog } from './http/sampled-log.ts';
 import { reconcileUnanswered } from './idempotency/reconcile.ts';
 import { IdempotencyStore, type IdempotencyOptions } from './idempotency/store.ts';
 import { loadOrCreateCertificate } from './tls/certificate.ts';
-import { FORWARD_SECRET_CIPHERS } from './tls/ciphers.ts';
+import { FORWARD_SECRET_CIPHERS } from '../runtime/lib/tls-ciphers.ts';
 
 export { ApiKeyStore } from './auth/keys.ts';
 export type { Backend } from './backends/backend.ts';

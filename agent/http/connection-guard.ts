@@ -4,9 +4,9 @@
 // `maxPerAddress` connections, the total is well above that, and a connection that has not
 // authenticated a request within `authDeadlineMs` of its TLS handshake is closed. (The handshake
 // deadline itself is the server's `handshakeTimeout`; the handler closes a connection after any
-// answer to an unauthenticated request.)
-import type { Server } from 'node:https';
-import type { Socket } from 'node:net';
+// answer to an unauthenticated request.) Works on a plain HTTP server too (the BambooHR sandbox),
+// where only the connection limits apply.
+import type { Server, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { SampledLog } from './sampled-log.ts';
 

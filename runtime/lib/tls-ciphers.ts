@@ -1,5 +1,5 @@
-// The TLS 1.2 cipher suites the agent offers: ECDHE key exchange only (forward secrecy: a key stolen
-// later does not decrypt recorded traffic) with AEAD ciphers. TLS 1.3's suites, listed first, all
+// The TLS 1.2 cipher suites our HTTPS servers offer: ECDHE key exchange only (forward secrecy: a key
+// stolen later does not decrypt recorded traffic) with AEAD ciphers. TLS 1.3's suites, listed first, all
 // have forward secrecy. Node's default list also offers RSA key exchange (AES128-GCM-SHA256, ...).
 export const FORWARD_SECRET_CIPHERS = [
   'TLS_AES_256_GCM_SHA384',
