@@ -14,9 +14,9 @@ import { ApiKeyStore } from '../auth/keys.ts';
 import { ensurePrivateDir } from '../data-dir.ts';
 import { tempDir } from '../test-support.ts';
 
-const ROUNDS = 8;
-const CODES = 8;
-const WRITES_PER_CODE = 4;
+const ROUNDS = 6;
+const CODES = 6;
+const WRITES_PER_CODE = 3;
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
 interface Write {
@@ -67,6 +67,8 @@ describe('kill -9 during writes', () => {
     const pending = new Map<string, Write>();
     const answered: Answered[] = [];
     let selfConflicts = 0;
+    let retriedAfterCrash = 0;
+    let foundApplied = 0;
     const unexpected: string[] = [];
     let version = 0;
 
@@ -96,6 +98,7 @@ describe('kill -9 during writes', () => {
           etags.set(write.code, response.headers.etag ?? '');
           latest.set(write.code, write.description);
         }
+        if (response.headers['idempotent-reconciled'] === 'true') foundApplied++;
         pending.delete(write.code);
         answered.push({ write, status: response.status, body });
         return 'answered';
@@ -128,7 +131,10 @@ describe('kill -9 during writes', () => {
       const selfKill = !final && round % 2 === 1 ? 1 + Math.floor(random() * CODES * WRITES_PER_CODE) : 0;
       const { child, url, dispatcher } = await spawnAgent(dir.path, selfKill);
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      for (const write of [...pending.values()]) if ((await send(url, dispatcher, write)) === 'down') break;
+      for (const write of [...pending.values()]) {
+        if ((await send(url, dispatcher, write)) === 'down') break;
+        retriedAfterCrash++;
+      }
       if (!final) {
         const killAt = selfKill ? Infinity : 1 + Math.floor(random() * CODES * WRITES_PER_CODE);
         let answeredThisRound = 0;
@@ -154,7 +160,7 @@ describe('kill -9 during writes', () => {
     const sim = JSON.parse(readFileSync(join(dir.path, 'sim', 'sage100-sim.json'), 'utf8')) as { companies: { KBS: { tables: { GL_SubAccount: Record<string, { SubAccountCode: string; SubAccountDesc: string }> } } } };
     const stored = new Map(Object.values(sim.companies.KBS.tables.GL_SubAccount).map((row) => [row.SubAccountCode, row.SubAccountDesc]));
     const diff = [...latest].filter(([code, description]) => stored.get(code) !== description).length;
-    console.info(JSON.stringify({ crashRounds: ROUNDS, writesAnswered: answered.length, lost, selfConflicts, unansweredLeft: pending.size, stateDiff: diff }));
+    console.info(JSON.stringify({ crashRounds: ROUNDS, writesAnswered: answered.length, retriedAfterCrash, foundAlreadyApplied: foundApplied, lost, selfConflicts, unansweredLeft: pending.size, stateDiff: diff }));
     expect({ lost, selfConflicts, unexpected, unansweredLeft: pending.size, diff }).toEqual({ lost: 0, selfConflicts: 0, unexpected: [], unansweredLeft: 0, diff: 0 });
     expect(answered.length).toBeGreaterThan(ROUNDS * 2);
     dir.remove();
