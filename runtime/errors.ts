@@ -22,7 +22,7 @@ export const ERROR_CATALOGUE = {
   MLC_FILE_NOT_TEXT: { class: 'config', summary: 'A file is binary or not valid UTF-8.' },
   MLC_YAML_SYNTAX: { class: 'config', summary: 'The YAML is malformed (including tab indentation and custom tags).' },
   MLC_YAML_DUPLICATE_KEY: { class: 'config', summary: 'A YAML mapping has the same key twice.' },
-  MLC_CSV_SYNTAX: { class: 'config', summary: 'A CSV mapping table is malformed (a quoted field that is never closed).' },
+  MLC_CSV_SYNTAX: { class: 'config', summary: 'A CSV mapping table is malformed (a quote never closed or closed on a later row, text after a closing quote, a row wider or narrower than the header, semicolons for commas).' },
   MLC_YAML_ALIAS_LIMIT: { class: 'config', summary: 'The YAML expands too many aliases (a "billion laughs" document).' },
   MLC_SCHEMA_UNKNOWN_KEY: { class: 'config', summary: 'A key is not part of the format here; the message suggests the closest known key.' },
   MLC_SCHEMA_MISSING_KEY: { class: 'config', summary: 'A required key is missing.' },
@@ -47,6 +47,18 @@ export const ERROR_CATALOGUE = {
   MLC_REMOTE_REJECTED: { class: 'bad-record', summary: 'A remote system refused one request (another 4xx); the record is quarantined with its message.' },
   MLC_REMOTE_RESPONSE_TOO_LARGE: { class: 'config', summary: 'A remote system sent a response larger than the limit; the connection is not what the pipeline expects.' },
   MLC_TLS_UNTRUSTED: { class: 'config', summary: "A remote system's TLS certificate is not the one the pipeline trusts (CA or SHA-256 fingerprint); verification is never switched off." },
+  MLC_CRON_INVALID: { class: 'config', summary: 'A cron schedule cannot be scheduled (field count, a value out of range, a step of 0, prose, a date that never comes).' },
+  MLC_TIMEZONE_UNKNOWN: { class: 'config', summary: 'A time zone is not in the IANA time zone database; the message suggests the closest one.' },
+  MLC_DUPLICATE_WEBHOOK_PATH: { class: 'config', summary: 'Two webhook triggers (in one pipeline or in two pipelines of one folder) listen on the same path.' },
+  MLC_DUPLICATE_PIPELINE_NAME: { class: 'config', summary: 'Two pipelines in one folder have the same name (audit records and checkpoints are keyed by it).' },
+  MLC_MAP_TARGET_UNKNOWN: { class: 'config', summary: "A map step's to: names no segment of the sink's account format." },
+  MLC_MAP_TARGET_MISMATCH: { class: 'config', summary: "A map step writes a table's codes to another segment than the one the table is for." },
+  MLC_SOURCE_FIELD_NOT_READ: { class: 'config', summary: "A map step's from: field is not among the fields the source's config reads." },
+  MLC_SOURCE_FIELD_UNKNOWN: { class: 'config', summary: 'Warning: a field name the source does not know (it may be a custom field); the message suggests the closest one.' },
+  MLC_JSONATA_UNKNOWN_FUNCTION: { class: 'config', summary: 'A JSONata expression calls a function that is neither built in nor bound by the expression.' },
+  MLC_ENV_INVALID: { class: 'config', summary: "A value taken from an environment variable does not fit its field's rules once resolved." },
+  MLC_ENV_UNCHECKED: { class: 'config', summary: 'Note: values taken from the environment were not checked against their fields because of --offline.' },
+  MLC_MAPPING_NEEDS_PIPELINE: { class: 'config', summary: "Note: a mapping table checked on its own; the checks that need its pipeline's sink (segment, code format) were not made." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { plainSecretLookup } from '../secrets/plain-lookup.ts';
@@ -41,6 +41,10 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (files.length === 0) throw new UsageError(`no .yaml, .yml, .csv or .jsonata files under ${paths.join(', ')}`);
       const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
+      // One clear error, not a "secret is not stored" for every reference.
+      if (secretsDir && !values.offline && !isDirectory(resolve(io.cwd, secretsDir))) {
+        throw new UsageError(`${typeof values['secrets-dir'] === 'string' ? '--secrets-dir' : 'ML_CONNECTOR_SECRETS_DIR'} '${secretsDir}' is not a directory`);
+      }
       const reports = await validateFiles(files, {
         registry,
         cwd: io.cwd,
@@ -59,3 +63,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
   };
 }
 
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

@@ -1,7 +1,7 @@
 // Where `validate` looks for secrets until the encrypted store exists: an environment variable
 // ML_CONNECTOR_SECRET_<NAME> (name upper-cased, other characters as _) or a file named after the
 // secret in a secrets directory (the layout of Docker and Kubernetes secret mounts).
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretLookup } from '../load/references.ts';
 
@@ -13,15 +13,15 @@ export function plainSecretLookup(env: NodeJS.ProcessEnv, directory: string | un
   return {
     configured: () => directory !== undefined || Object.keys(env).some((key) => key.startsWith('ML_CONNECTOR_SECRET_')),
     async has(name) {
-      if (env[secretEnvName(name)] !== undefined) return true;
+      // An empty value is a mount or export that went wrong, not a secret.
+      if ((env[secretEnvName(name)] ?? '') !== '') return true;
       if (!directory || name.includes('/') || name.startsWith('.')) return false;
       try {
-        await access(join(directory, name));
-        return true;
+        return (await readFile(join(directory, name), 'utf8')).trim() !== '';
       } catch {
         return false;
       }
     },
-    describe: () => `ML_CONNECTOR_SECRET_<NAME>${directory ? ` and ${directory}/<name>` : ''}`,
+    describe: (name) => (name ? `${secretEnvName(name)}${directory ? ` and ${join(directory, name)}` : ''}` : `ML_CONNECTOR_SECRET_<NAME>${directory ? ` and ${directory}/<name>` : ''}`),
   };
 }
