@@ -14,6 +14,7 @@ import { compileExpressionFile, type Compiled } from './expression-file.ts';
 import { readTextFile } from './read-text.ts';
 import { findReferences, type SecretLookup } from './references.ts';
 import { checkSchema } from './schema-check.ts';
+import { checkStepOrder } from './step-order.ts';
 import { pipelineSchema, reportingValidator } from './schemas.ts';
 import { parseYamlFile, type YamlFile } from './yaml-file.ts';
 
@@ -66,6 +67,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
 
   const baseDir = dirname(path);
   const steps = Array.isArray(doc.steps) ? doc.steps : [];
+  diagnostics.push(...checkStepOrder(steps, yaml));
   const tables = new Map<number, MappingTable>();
   const expressions = new Map<number, CompiledExpression>();
   const sinkFormats = targetFormats(doc, options.registry, diagnostics);
