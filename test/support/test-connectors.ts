@@ -19,6 +19,8 @@ export function employee(n: number): SourceRecord {
 export interface TestSourceConfig {
   count: number;
   pageSize?: number;
+  /** Field values that replace the generated ones, by record key. */
+  overrides?: Record<string, JsonObject>;
 }
 
 /** Records by key; `changes` in order of change (readChanged's checkpoint is a position in it). */
@@ -48,10 +50,11 @@ export function testSourceDefinition(data?: SourceData) {
     type: 'test-source',
     kind: 'source',
     summary: 'Generated employees for engine tests.',
-    configSchema: { type: 'object', additionalProperties: false, required: ['count'], properties: { count: { type: 'integer', minimum: 0 }, pageSize: { type: 'integer', minimum: 1 } } },
+    configSchema: { type: 'object', additionalProperties: false, required: ['count'], properties: { count: { type: 'integer', minimum: 0 }, pageSize: { type: 'integer', minimum: 1 }, overrides: { type: 'object', additionalProperties: { type: 'object' } } } },
     examples: [{ count: 10 }],
     create(config) {
       const d = data ?? sourceData(config.count);
+      for (const [key, patch] of Object.entries(config.overrides ?? {})) editRecord(d, key, patch);
       const size = config.pageSize ?? 500;
       const live = (): SourceRecord[] => [...d.records.values()].filter((r) => !r.deleted);
       return {
