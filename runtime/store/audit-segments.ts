@@ -81,7 +81,7 @@ export async function openAuditSegments(dir: string, committedSeq: number, optio
   active.index = scanned.index;
   let size = scanned.validBytes;
   /** Where each not-yet-committed append began, to cut it off when its commit fails. */
-  let uncommitted: { seq: number; size: number; index: SegmentIndex } | undefined;
+  let uncommitted: { seq: number; size: number; keys: string[]; count: number; firstAt?: string; lastAt?: string } | undefined;
 
   const seal = (): void => {
     writeFileDurably(indexFile(active.file), JSON.stringify(active.index));
@@ -107,7 +107,10 @@ export async function openAuditSegments(dir: string, committedSeq: number, optio
   return {
     async append(events, seq) {
       if (size >= maxBytes) seal();
-      uncommitted = { seq, size, index: structuredClone(active.index) };
+      // What to take back if the commit fails: the keys indexed here (not a copy of the whole index,
+      // which would make each append cost as much as the segment is long).
+      const { count, firstAt, lastAt } = active.index;
+      uncommitted = { seq, size, keys: events.flatMap((e) => [...new Set([e.recordKey, ...(e.related ?? [])])]), count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}) };
       let text = '';
       let offset = size;
       for (const event of events) {
@@ -126,7 +129,9 @@ export async function openAuditSegments(dir: string, committedSeq: number, optio
       ftruncateSync(fd, uncommitted.size);
       fdatasyncSync(fd);
       size = uncommitted.size;
-      active.index = uncommitted.index;
+      for (const key of uncommitted.keys) active.index.keys[key]?.pop();
+      const { count, firstAt, lastAt } = uncommitted;
+      active.index = { keys: active.index.keys, count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}) };
       uncommitted = undefined;
     },
     async *query(filter) {

@@ -3,6 +3,7 @@
 // the document in memory is replaced only after its new version is persisted: a failed write leaves
 // the store as it was (nothing half-committed).
 import type { Json } from '../connectors/definition.ts';
+import { crashPoint } from '../util/crash-point.ts';
 import { applyCommit, claimJob, completeJob, enqueueJob, itemId, pipelineState, publicJob, retryJob, type StoreDocument } from './document.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, Store } from './store.ts';
 
@@ -108,6 +109,7 @@ export function documentStore(backend: DocumentBackend): Store {
         // The audit of commit N is durable before the document saying "N commits" is: on open, audit
         // lines of a commit the document does not know are dropped (the batch will run again).
         if (batch.audit.length > 0) await backend.audit.append(batch.audit, next.commitSeq);
+        crashPoint('during-commit');
         return { doc: next, value: undefined };
       }),
     async close() {
