@@ -9,6 +9,7 @@ import { createRegistry } from '../runtime/connectors/registry.ts';
 import { connectorDefinitions } from '../connectors/index.ts';
 import { demoCommand } from './demo-command.ts';
 import { lazyCommand } from '../runtime/cli/lazy-command.ts';
+import { secretsCommand } from '../runtime/cli/secrets-command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   validate,
   test,
   demoCommand(validate, test),
+  secretsCommand(),
   // The servers load only when asked for (a test checks that these summaries match theirs).
   // The engine's commands load on first use too (validate in CI does not pay for them).
   lazyCommand('run', 'run a pipeline once: read, map, compare with the sink, apply, commit', async () => (await import('../runtime/cli/run-command.ts')).runCommand(registry)),
@@ -30,6 +32,7 @@ export const commands: readonly Command[] = [
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
   lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),
+  lazyCommand('agent selftest', 'Probe Sage 100 (read-only) and write a site profile for the agent', async () => (await import('../agent/selftest/command.ts')).agentSelftestCommand),
 ];
 
 export async function main(args: string[]): Promise<number> {

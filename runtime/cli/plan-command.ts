@@ -12,7 +12,8 @@ import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { parseCommandArgs } from './args.ts';
 import { UsageError, type CliIo, type Command } from './command.ts';
-import { STORE_OPTIONS, STORE_USAGE, newRunId, openCommandStore, reportingErrors } from './engine-command.ts';
+import type { SecretResolver } from '../secrets/resolver.ts';
+import { STORE_OPTIONS, STORE_USAGE, commandSecrets, newRunId, openCommandStore, reportingErrors } from './engine-command.ts';
 import { executeBatch } from './run-command.ts';
 
 const USAGE = `Usage: ml-connector plan <pipeline> [--mode full|changed-since] [--format text|json|markdown] [--from-snapshot FILE] [options]
@@ -25,7 +26,7 @@ file from 'ml-connector snapshot export' (no source or sink is contacted) and sa
 
 ${STORE_USAGE}`;
 
-async function planFromSnapshot(registry: ConnectorRegistry, io: CliIo, pipelineFile: string, snapshotFile: string, mode: RunMode, secretsDir: string | undefined): Promise<PlanDocument> {
+async function planFromSnapshot(registry: ConnectorRegistry, io: CliIo, pipelineFile: string, snapshotFile: string, mode: RunMode, secrets: SecretResolver): Promise<PlanDocument> {
   const path = resolve(io.cwd, snapshotFile);
   const snapshot = parseSnapshot(await readFile(path, 'utf8').catch(() => {
     throw new UsageError(`cannot read the snapshot ${snapshotFile}`);
@@ -33,7 +34,7 @@ async function planFromSnapshot(registry: ConnectorRegistry, io: CliIo, pipeline
   const evaluator = new IsolatedEvaluator();
   const store = createMemoryStore();
   try {
-    const compiled = await compileFromFile(pipelineFile, { registry, cwd: io.cwd, env: io.env, evaluator, ...(secretsDir ? { secretsDir } : {}) }, true);
+    const compiled = await compileFromFile(pipelineFile, { registry, cwd: io.cwd, env: io.env, evaluator, secrets }, true);
     if (compiled.name !== snapshot.pipeline) throw new UsageError(`the snapshot is of pipeline '${snapshot.pipeline}', not '${compiled.name}'`);
     await store.commit({ pipeline: compiled.name, runId: 'snapshot', mirror: { upsert: snapshot.mirror, remove: [] }, desired: { upsert: snapshot.desired, remove: [] }, actual: { upsert: [], remove: [] }, audit: [], quarantine: { park: [], release: [] }, pending: { set: [], clear: [] } });
     const { summary, changes } = await runBatch({ pipeline: compiled, source: snapshotSource(snapshot), sink: snapshotSink(snapshot), store, mode, runId: newRunId(), plan: true, signal: io.stopSignal });
@@ -57,10 +58,9 @@ export function planCommand(registry: ConnectorRegistry): Command {
       if (values.mode !== 'full' && values.mode !== 'changed-since') throw new UsageError(`--mode must be full or changed-since; got '${values.mode}'`);
       if (!['text', 'json', 'markdown'].includes(values.format)) throw new UsageError(`--format must be text, json or markdown; got '${values.format}'`);
       const mode: RunMode = values.mode;
-      const secretsDir = values['secrets-dir'] ?? io.env.ML_CONNECTOR_SECRETS_DIR;
       return reportingErrors('plan', io, async () => {
         let plan: PlanDocument;
-        if (values['from-snapshot'] !== undefined) plan = await planFromSnapshot(registry, io, file, values['from-snapshot'], mode, secretsDir);
+        if (values['from-snapshot'] !== undefined) plan = await planFromSnapshot(registry, io, file, values['from-snapshot'], mode, commandSecrets(values, io));
         else {
           const store = await openCommandStore(values, io, true);
           try {

@@ -2,7 +2,6 @@
 // terminal, then the summary. Exit 0 when everything is done, 1 when anything is quarantined,
 // pending or drifted (or the pipeline does not load), 2 for a usage mistake.
 import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { envSecrets } from '../engine/env-secrets.ts';
 import { openPipeline } from '../engine/open-pipeline.ts';
 import { runBatch, type RunMode, type RunBatchResult } from '../engine/run-batch.ts';
 import { renderSummary } from '../engine/run-summary.ts';
@@ -11,7 +10,7 @@ import { createLogger } from '../lib/log.ts';
 import type { Store } from '../store/store.ts';
 import { parseCommandArgs } from './args.ts';
 import { UsageError, type CliIo, type Command } from './command.ts';
-import { STORE_OPTIONS, STORE_USAGE, newRunId, openCommandStore, reportingErrors, type StoreValues } from './engine-command.ts';
+import { STORE_OPTIONS, STORE_USAGE, commandSecrets, newRunId, openCommandStore, reportingErrors, type StoreValues } from './engine-command.ts';
 
 const RUN_USAGE = `Usage: ml-connector run <pipeline> --once [--mode changed-since|full] [options]
 
@@ -43,10 +42,9 @@ export interface BatchRequest {
 export async function executeBatch(registry: ConnectorRegistry, io: CliIo, store: Store, values: StoreValues, request: BatchRequest): Promise<RunBatchResult> {
   const evaluator = new IsolatedEvaluator();
   const runId = newRunId();
-  const secretsDir = values['secrets-dir'] ?? io.env.ML_CONNECTOR_SECRETS_DIR;
   const logger = createLogger({ name: 'ml-connector', level: io.env.LOG_LEVEL ?? 'warn' });
   try {
-    const opened = await openPipeline(request.pipelineFile, { registry, cwd: io.cwd, env: io.env, secrets: envSecrets(io.env, secretsDir), ...(secretsDir ? { secretsDir } : {}), store, logger, evaluator, runId, signal: io.stopSignal });
+    const opened = await openPipeline(request.pipelineFile, { registry, cwd: io.cwd, env: io.env, secrets: commandSecrets(values, io), store, logger, evaluator, runId, signal: io.stopSignal });
     try {
       const tty = process.stderr.isTTY === true && request.plan !== true;
       let lastPhase = '';

@@ -1,12 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { plainSecretLookup } from '../secrets/plain-lookup.ts';
+import { secretLocations } from '../secrets/locations.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
 import { isCheckedFile, validateFiles } from '../validate/validate-files.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { REPORT_FORMATS, renderReport, reportsValid, type ReportFormat } from './report.ts';
 import { collectFiles } from './walk.ts';
 import { parseCommandArgs } from './args.ts';
+import { reportingCodedErrors } from './coded-errors.ts';
 
 const USAGE = `Usage: ml-connector validate [paths...] [options]
 
@@ -18,6 +20,7 @@ Options:
   --format text|json|github   output for people, programs, or GitHub Actions annotations (default text)
   --offline                   skip the environment phase (env vars and secrets need not exist here)
   --secrets-dir DIR           where secrets are files named after them (default $ML_CONNECTOR_SECRETS_DIR)
+  --data DIR                  holds the encrypted secret store secrets.json (default $ML_CONNECTOR_DATA, else ./.ml-connector)
 
 Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
 `;
@@ -32,6 +35,7 @@ export function validateCommand(registry: ConnectorRegistry): Command {
         format: { type: 'string', default: 'text' },
         offline: { type: 'boolean', default: false },
         'secrets-dir': { type: 'string' },
+        data: { type: 'string' },
       });
       const format = String(values.format) as ReportFormat;
       if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}; got '${format}'`);
@@ -41,13 +45,18 @@ export function validateCommand(registry: ConnectorRegistry): Command {
       if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
       if (files.length === 0) throw new UsageError(`no .yaml, .yml, .csv or .jsonata files under ${paths.join(', ')}`);
       const secretsDir = typeof values['secrets-dir'] === 'string' ? values['secrets-dir'] : io.env.ML_CONNECTOR_SECRETS_DIR;
-      const reports = await validateFiles(files, {
-        registry,
-        cwd: io.cwd,
-        env: io.env,
-        secrets: plainSecretLookup(io.env, secretsDir ? resolve(io.cwd, secretsDir) : undefined),
-        offline: values.offline === true,
-      }, named);
+      // One clear error, not a "secret is not stored" for every reference.
+      if (secretsDir && !values.offline && !isDirectory(resolve(io.cwd, secretsDir))) {
+        throw new UsageError(`${typeof values['secrets-dir'] === 'string' ? '--secrets-dir' : 'ML_CONNECTOR_SECRETS_DIR'} '${secretsDir}' is not a directory`);
+      }
+      let reports: Awaited<ReturnType<typeof validateFiles>> = [];
+      const secrets = createSecretResolver(secretLocations(values, io));
+      // A secret store that cannot be read (damaged) is reported as the coded error it is, exit 1.
+      const failed = await reportingCodedErrors('validate', io, async () => {
+        reports = await validateFiles(files, { registry, cwd: io.cwd, env: io.env, secrets, offline: values.offline === true }, named);
+        return EXIT.ok;
+      });
+      if (failed !== EXIT.ok) return failed;
       if (!reports.some((r) => r.kind !== 'other')) {
         // Most likely a wrong path in a CI job: "ok: 0 files valid" would let it pass unnoticed.
         const skipped = reports.length > 0 ? ` (skipped: ${reports.map((r) => r.file).join(', ')})` : '';
@@ -59,3 +68,6 @@ export function validateCommand(registry: ConnectorRegistry): Command {
   };
 }
 
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

@@ -2,7 +2,6 @@
 // `validate` does), compiled into steps, and its source and sink created with their contexts. The
 // store is handed in: which store is used is deployment configuration, never the pipeline's.
 import { resolve } from 'node:path';
-import type { ConnectorSecrets } from '../connectors/context.ts';
 import { createConnectorContext } from '../connectors/context-factory.ts';
 import type { SinkConnector, SourceConnector } from '../connectors/definition.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
@@ -10,7 +9,7 @@ import { MlcError } from '../errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { loadPipeline } from '../load/load-pipeline.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
-import { plainSecretLookup } from '../secrets/plain-lookup.ts';
+import type { SecretResolver } from '../secrets/resolver.ts';
 import type { BatchEvaluator } from '../steps/step.ts';
 import type { Store } from '../store/store.ts';
 import { compilePipeline, type CompiledPipeline } from './compile.ts';
@@ -19,8 +18,8 @@ export interface OpenPipelineOptions {
   registry: ConnectorRegistry;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  secrets: ConnectorSecrets;
-  secretsDir?: string;
+  /** Resolves references for connectors and tells the loader which secrets exist. */
+  secrets: SecretResolver;
   store: Store;
   logger: Logger;
   evaluator: BatchEvaluator;
@@ -43,9 +42,9 @@ export class PipelineLoadError extends Error {
 }
 
 /** Loads and compiles only (plan from a snapshot needs no connectors). */
-export async function compileFromFile(file: string, options: Pick<OpenPipelineOptions, 'registry' | 'cwd' | 'env' | 'secretsDir' | 'evaluator'>, offline = false): Promise<CompiledPipeline> {
+export async function compileFromFile(file: string, options: Pick<OpenPipelineOptions, 'registry' | 'cwd' | 'env' | 'secrets' | 'evaluator'>, offline = false): Promise<CompiledPipeline> {
   const path = resolve(options.cwd, file);
-  const loaded = await loadPipeline(path, { registry: options.registry, cwd: options.cwd, env: options.env, secrets: plainSecretLookup(options.env, options.secretsDir), offline });
+  const loaded = await loadPipeline(path, { registry: options.registry, cwd: options.cwd, env: options.env, secrets: options.secrets, offline });
   if (!loaded.pipeline) throw new PipelineLoadError(loaded.diagnostics.filter((d) => d.severity !== 'warning'));
   return compilePipeline(loaded.pipeline, path, options.registry, options.evaluator);
 }

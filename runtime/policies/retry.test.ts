@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfterMs } from './retry.ts';
+import { backoffDelayMs, nextAttempt, parseRetryAfterMs } from './retry.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const cap = 3_600_000;
@@ -44,5 +44,31 @@ describe('backoffDelayMs', () => {
   });
   it('is full jitter: zero at the bottom of the range', () => {
     expect(backoffDelayMs(4, policy, () => 0)).toBe(0);
+  });
+});
+
+describe('nextAttempt', () => {
+  const policy = { initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 300_000, maxAttempts: 8 };
+  const now = new Date('2026-11-28T12:00:00Z');
+
+  it('keeps every sampled delay within full-jitter bounds and never past maxAttempts (DL-3)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    let outOfBounds = 0;
+    for (let sample = 0; sample < 10_000; sample += 1) {
+      const failures = 1 + (sample % 7);
+      const next = nextAttempt(failures, policy, { now, firstAttemptAt: now, random });
+      if (!('at' in next)) throw new Error('unexpected exhaustion');
+      const delay = next.at.getTime() - now.getTime();
+      if (delay < 0 || delay > Math.min(policy.maxIntervalMs, 1000 * 2 ** (failures - 1))) outOfBounds += 1;
+    }
+    expect(outOfBounds).toBe(0);
+    expect(nextAttempt(8, policy, { now, firstAttemptAt: now })).toEqual({ exhausted: true, reason: 'gave up after 8 attempts' });
+  });
+
+  it("prefers the remote's Retry-After and respects the deadline", () => {
+    expect(nextAttempt(1, policy, { now, firstAttemptAt: now, retryAfterMs: 7000 })).toEqual({ at: new Date(now.getTime() + 7000) });
+    const late = nextAttempt(2, { ...policy, deadlineMs: 60_000 }, { now, firstAttemptAt: new Date(now.getTime() - 59_000), retryAfterMs: 5000 });
+    expect(late).toEqual({ exhausted: true, reason: 'the retry deadline of 60 s has passed' });
   });
 });

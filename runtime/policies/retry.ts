@@ -61,3 +61,31 @@ export function parseRetryAfterMs(header: string | undefined, now: Date, capMs: 
   }
   return Math.min(ms, capMs);
 }
+
+export interface RetryPolicy extends BackoffPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** Optional: no attempt starts later than this long after the first one. */
+  deadlineMs?: number;
+}
+
+export type NextAttempt = { at: Date } | { exhausted: true; reason: string };
+
+/**
+ * When the next attempt of a failed change or job may start, after `failures` failed attempts: the
+ * remote's Retry-After when it gave one, otherwise full-jitter backoff; or exhausted, when the policy's
+ * attempts or deadline are used up (the caller then quarantines with the cause — nothing is dropped).
+ */
+export function nextAttempt(
+  failures: number,
+  policy: RetryPolicy,
+  options: { now: Date; firstAttemptAt: Date; retryAfterMs?: number; random?: () => number },
+): NextAttempt {
+  if (failures >= policy.maxAttempts) return { exhausted: true, reason: `gave up after ${failures} attempt${failures === 1 ? '' : 's'}` };
+  const delay = options.retryAfterMs ?? backoffDelayMs(failures, policy, options.random);
+  const at = new Date(options.now.getTime() + delay);
+  if (policy.deadlineMs !== undefined && at.getTime() - options.firstAttemptAt.getTime() > policy.deadlineMs) {
+    return { exhausted: true, reason: `the retry deadline of ${Math.round(policy.deadlineMs / 1000)} s has passed` };
+  }
+  return { at };
+}

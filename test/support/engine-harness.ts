@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistry } from '../../runtime/connectors/registry.ts';
-import { envSecrets } from '../../runtime/engine/env-secrets.ts';
+import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 import { openPipeline } from '../../runtime/engine/open-pipeline.ts';
 import { runBatch, type RunBatchResult, type RunMode } from '../../runtime/engine/run-batch.ts';
 import { IsolatedEvaluator } from '../../runtime/lib/jsonata-isolated.ts';
@@ -52,7 +52,7 @@ export function engineHarness(options: { count?: number; store?: Store } = {}): 
     async run(mode, runOptions = {}) {
       const runId = `run-${++runs}`;
       const signal = new AbortController().signal;
-      const opened = await openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: envSecrets({}), store, logger: createLogger({ name: 'test', level: 'silent' }), evaluator, runId, signal });
+      const opened = await openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), store, logger: createLogger({ name: 'test', level: 'silent' }), evaluator, runId, signal });
       try {
         return await runBatch({ pipeline: opened.compiled, source: opened.source, sink: opened.sink, store, mode, runId, signal, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms), ...runOptions });
       } finally {
