@@ -14,7 +14,7 @@ import { secretsCommand } from '../runtime/cli/secrets-command.ts';
 export const registry = createRegistry(connectorDefinitions);
 
 const validate = validateCommand(registry);
-const test = testCommand();
+const test = testCommand(registry);
 
 export const commands: readonly Command[] = [
   validate,
