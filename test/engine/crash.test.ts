@@ -116,10 +116,10 @@ describe('kill -9 during run --once over 10,000 records', () => {
   }
 
   // Each case is a crashed run and its rerun in child processes; they run two at a time.
-  for (const point of ['after-read:3', 'after-apply', 'during-commit']) {
+  for (const point of ['after-read:3', 'after-steps', 'after-apply', 'during-commit']) {
     it.concurrent(`killed at ${point}: the rerun ends at the model with 0 duplicate effects, checkpoint never ahead`, () => crashThenRerun({ ML_CONNECTOR_CRASH_AT: point }), 60_000);
   }
-  for (const seed of [7, 42]) {
+  for (const seed of [42]) {
     const at = Math.floor(1500 + seeded(seed)() * 5000);
     it.concurrent(`killed at a random instant (seed ${seed}: ${at} ms): same guarantees`, () => crashThenRerun({}, at), 60_000);
   }

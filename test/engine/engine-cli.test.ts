@@ -1,5 +1,5 @@
 // The engine's commands in-process with the test connectors and the embedded store under --data.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdo
 function fixture(overrides = ''): string {
   const dir = copyFixture();
   const file = join(dir, 'pipeline.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('config: { count: 200, pageSize: 50 }', `config: { count: 60, pageSize: 25${overrides} }`));
+  // Each fixture's sink keeps its items in its own file (the test CLI's registry is shared).
+  writeFileSync(file, readFileSync(file, 'utf8').replace('config: { count: 200, pageSize: 50 }', `config: { count: 60, pageSize: 25${overrides} }`).replace('config: { separator: "-" }', `config: { separator: "-", stateFile: ${JSON.stringify(join(dir, 'sink.jsonl'))} }`));
   return dir;
 }
 
@@ -81,6 +82,24 @@ describe('engine commands', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`MLC_STORE_CORRUPT: ${join(data, 'state.json')} is damaged`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a state directory that cannot be written mid-run: a clear error, nothing half-committed, and the rerun writes each change once', async () => {
+    const dir = fixture();
+    expect((await cli(dir, 'run', 'pipeline.yaml', '--once', '--mode', 'full')).code).toBe(0);
+    const table = join(dir, 'departments.yaml');
+    writeFileSync(table, readFileSync(table, 'utf8').replace('description: Yard', 'description: Yard and stock'));
+    // The commit writes a temp file beside state.json; a directory in its place fails it as a full or read-only disk would.
+    const blocker = join(dir, '.ml-connector', `.state.json.${process.pid}.tmp`);
+    mkdirSync(blocker);
+    const failed = await cli(dir, 'run', 'pipeline.yaml', '--once', '--mode', 'full');
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/MLC_STORE_UNWRITABLE: cannot write the state directory .*nothing of this batch was committed/);
+    rmSync(blocker, { recursive: true });
+    // The sink already took the update (applied before the commit failed); the rerun finds it done.
+    const rerun = await cli(dir, 'run', 'pipeline.yaml', '--once', '--mode', 'full');
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/written +nothing/);
   });
 
   it('usage mistakes exit 2', async () => {

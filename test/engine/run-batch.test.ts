@@ -105,4 +105,12 @@ describe('run path', () => {
     expect(await h.store.mirror.all('test-headcount')).toEqual([]);
     expect(await h.store.checkpoints.get('test-headcount')).toBeUndefined();
   });
+
+  it('a record that is not an object is quarantined alone', async () => {
+    h = engineHarness({ count: 20 });
+    h.data.records.set('5', { key: '5', data: ['not', 'an', 'object'] as unknown as Record<string, never> });
+    const run = await h.run('full');
+    expect(run.summary.quarantined).toEqual({ MLC_RECORD_NOT_OBJECT: 1 });
+    expect(run.summary.kept).toBe(20 - 1 - 1);
+  });
 });
