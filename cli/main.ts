@@ -14,7 +14,7 @@ import { secretsCommand } from '../runtime/cli/secrets-command.ts';
 export const registry = createRegistry(connectorDefinitions);
 
 const validate = validateCommand(registry);
-const test = testCommand();
+const test = testCommand(registry);
 
 export const commands: readonly Command[] = [
   validate,
@@ -22,6 +22,13 @@ export const commands: readonly Command[] = [
   demoCommand(validate, test),
   secretsCommand(),
   // The servers load only when asked for (a test checks that these summaries match theirs).
+  // The engine's commands load on first use too (validate in CI does not pay for them).
+  lazyCommand('run', 'run a pipeline once: read, map, compare with the sink, apply, commit', async () => (await import('../runtime/cli/run-command.ts')).runCommand(registry)),
+  lazyCommand('plan', 'show what a run would change in the sink, writing nothing', async () => (await import('../runtime/cli/plan-command.ts')).planCommand(registry)),
+  lazyCommand('replay', 'run quarantined records again through the current pipeline', async () => (await import('../runtime/cli/run-command.ts')).replayCommand(registry)),
+  lazyCommand('audit', "show a record's trail: read, mapped, written, quarantined", async () => (await import('../runtime/cli/state-commands.ts')).auditCommand()),
+  lazyCommand('quarantine list', 'list quarantined records and their causes', async () => (await import('../runtime/cli/state-commands.ts')).quarantineListCommand()),
+  lazyCommand('snapshot export', 'write the mirror and the last actual state, for plan --from-snapshot', async () => (await import('../runtime/cli/state-commands.ts')).snapshotExportCommand()),
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
   lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),

@@ -66,6 +66,17 @@ export const ERROR_CATALOGUE = {
   MLC_SECRET_CORRUPT: { class: 'config', summary: 'The secret store file, or one entry in it, fails authentication or is malformed; no value is returned.' },
   MLC_SECRET_NAME_INVALID: { class: 'config', summary: 'A secret name is not a letter or digit followed by letters, digits, dots, dashes or underscores (128 at most).' },
   MLC_SECRET_STORE_BUSY: { class: 'transient', summary: 'Another process kept the secret store locked while this one waited to change it; try again.' },
+  MLC_STEP_ORDER: { class: 'config', summary: 'A record step (filter, map, transform) comes after an aggregate; record steps come first.' },
+  MLC_MAPPING_UNMAPPED: { class: 'bad-record', summary: "A record's value has no row in a mapping table (onMissing: quarantine); the record is quarantined until the row is added and it is replayed." },
+  MLC_MAPPING_FAILED: { class: 'config', summary: 'A value has no row in a mapping table whose step says onMissing: fail; the run stops.' },
+  MLC_EXPRESSION_FAILED: { class: 'bad-record', summary: 'An expression threw, or ran past its time or memory limit, for one record; the record is quarantined.' },
+  MLC_EXPRESSION_OUTPUT: { class: 'bad-record', summary: 'A transform returned something other than an object for one record; the record is quarantined.' },
+  MLC_RECORD_NOT_OBJECT: { class: 'bad-record', summary: "A source record's data is not an object; the record is quarantined." },
+  MLC_AGGREGATE_OUTPUT: { class: 'config', summary: "An aggregate failed, or emitted an item the sink does not accept (unknown entity, no key, values outside the entity's schema); the run stops." },
+  MLC_STORE_CORRUPT: { class: 'config', summary: 'A state file under --data is damaged or truncated; the runtime refuses to start rather than start empty.' },
+  MLC_STORE_UNWRITABLE: { class: 'config', summary: 'The state directory cannot be written (permissions, disk full); nothing of the batch was committed.' },
+  MLC_STORE_LOCKED: { class: 'config', summary: 'Another process is using the state directory (one writer per --data directory).' },
+  MLC_SNAPSHOT_INVALID: { class: 'config', summary: 'A file given to plan --from-snapshot is not a snapshot ml-connector exported.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

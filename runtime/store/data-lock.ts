@@ -1,0 +1,33 @@
+// One writer per data directory: lowdb has no locking between processes, and two writers would
+// lose each other's commits. The lock is a file created exclusively, holding the owner's pid; a lock
+// left by a process that no longer runs (killed with -9) is taken over.
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { MlcError } from '../errors.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function acquireDataLock(file: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
+      if (Number.isInteger(owner) && alive(owner)) {
+        throw new MlcError('MLC_STORE_LOCKED', `${file}: process ${owner} is using this state directory; one process writes a --data directory at a time`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new MlcError('MLC_STORE_LOCKED', `${file}: could not take the lock`);
+}
