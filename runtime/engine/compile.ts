@@ -7,7 +7,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { MlcError } from '../errors.ts';
 import type { LoadedPipeline } from '../load/load-pipeline.ts';
 import type { MappingTable } from '../load/mapping-table.ts';
-import type { Step } from '../load/pipeline.types.generated.ts';
+import type { Step, Trigger } from '../load/pipeline.types.generated.ts';
 import { aggregateStep } from '../steps/aggregate.ts';
 import { expressionStep, mapStep } from '../steps/record-steps.ts';
 import type { BatchEvaluator, RecordStep, RosterStep } from '../steps/step.ts';
@@ -26,6 +26,8 @@ export interface CompiledPipeline {
   tables: MappingTable[];
   source: { type: string; config: Record<string, unknown> };
   sink: { type: string; config: Record<string, unknown> };
+  /** As loaded, with their schema defaults (serve starts them). */
+  triggers: readonly Trigger[];
 }
 
 /** A setting resolvedStep filled from the schema's default; absent only if the schema lost its default. */
@@ -73,6 +75,7 @@ export function compilePipeline(loaded: LoadedPipeline, pipelinePath: string, re
   }
   return {
     name: pipeline.name,
+    triggers: pipeline.triggers,
     path: pipelinePath,
     version: pipelineVersion(pipelinePath, referenced),
     policies: resolvedPolicies(pipeline),

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ConnectorSecrets } from '../connectors/context.ts';
+import type { SecretResolver } from '../secrets/resolver.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { openPipeline, PipelineLoadError, type OpenedPipeline } from '../engine/open-pipeline.ts';
 import type { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
@@ -31,7 +32,7 @@ export interface LoadFolderOptions {
   registry: ConnectorRegistry;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  secrets: ConnectorSecrets;
+  secrets: SecretResolver;
   store: Store;
   logger: Logger;
   evaluator: IsolatedEvaluator;

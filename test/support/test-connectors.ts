@@ -3,6 +3,7 @@
 // killed process's effects are still counted), records every idempotency key it is sent, applies a
 // key once, and fails or locks items on demand.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { testWebhookAdapter } from './test-webhook.ts';
 import { defineConnector, MlcError, type ActualItem, type Change, type ChangeResult, type EntitySpec, type JsonObject, type SourcePage, type SourceRecord } from '../../runtime/index.ts';
 
 const DEPARTMENTS = ['Warehouse', 'Yard', 'Drivers', 'Sales', 'Office'];
@@ -58,6 +59,7 @@ export function testSourceDefinition(data?: SourceData) {
       const size = config.pageSize ?? 500;
       const live = (): SourceRecord[] => [...d.records.values()].filter((r) => !r.deleted);
       return {
+        webhook: testWebhookAdapter,
         async *readAll() {
           const all = live();
           yield* paged(all, size, () => d.changes.length);
