@@ -25,6 +25,7 @@ export const commands: readonly Command[] = [
   // The engine's commands load on first use too (validate in CI does not pay for them).
   lazyCommand('run', 'run a pipeline once: read, map, compare with the sink, apply, commit', async () => (await import('../runtime/cli/run-command.ts')).runCommand(registry)),
   lazyCommand('plan', 'show what a run would change in the sink, writing nothing', async () => (await import('../runtime/cli/plan-command.ts')).planCommand(registry)),
+  lazyCommand('serve', 'Run every pipeline of a folder: webhooks, cron, retries, health and metrics', async () => (await import('../runtime/cli/serve-command.ts')).serveCommand(registry)),
   lazyCommand('replay', 'run quarantined records again through the current pipeline', async () => (await import('../runtime/cli/run-command.ts')).replayCommand(registry)),
   lazyCommand('audit', "show a record's trail: read, mapped, written, quarantined", async () => (await import('../runtime/cli/state-commands.ts')).auditCommand()),
   lazyCommand('quarantine list', 'list quarantined records and their causes', async () => (await import('../runtime/cli/state-commands.ts')).quarantineListCommand()),

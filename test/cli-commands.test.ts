@@ -9,9 +9,10 @@ import { planCommand } from '../runtime/cli/plan-command.ts';
 import { replayCommand, runCommand } from '../runtime/cli/run-command.ts';
 import { auditCommand, quarantineListCommand, snapshotExportCommand } from '../runtime/cli/state-commands.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
+import { serveCommand } from '../runtime/cli/serve-command.ts';
 
 const none = createRegistry([]);
-const engineCommands = [runCommand(none), planCommand(none), replayCommand(none), auditCommand(), quarantineListCommand(), snapshotExportCommand()];
+const engineCommands = [runCommand(none), planCommand(none), replayCommand(none), auditCommand(), quarantineListCommand(), snapshotExportCommand(), serveCommand(none)];
 
 describe('command list', () => {
   it.each([bamboohrSandboxCommand, agentCommand, agentKeysCommand, agentSelftestCommand, ...engineCommands])('$name is listed with its own name and summary', (real) => {
