@@ -26,15 +26,43 @@ export interface DocumentBackend {
 
 export function documentStore(backend: DocumentBackend): Store {
   let doc = backend.document;
-  let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
   let broken: Error | undefined;
-  /** Runs `change` after every earlier one; persists and adopts the document it returns. */
-  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }): Promise<T> => {
-    const run = queue.then(async () => {
-      if (closed) throw new Error('the store is closed');
-      if (broken) throw broken;
-      const { doc: next, value } = await change(doc);
+  interface Waiting {
+    change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: unknown }> | { doc: StoreDocument; value: unknown };
+    /** Commits run alone (their audit lines are tied to one commit number); everything else is grouped. */
+    groupable: boolean;
+    resolve(value: unknown): void;
+    reject(error: unknown): void;
+  }
+  const waiting: Waiting[] = [];
+  let draining: Promise<void> | undefined;
+
+  /**
+   * Group commit: the changes that arrived while a write was in flight are applied in order and
+   * persisted in one write (one fsync for a burst of webhook deliveries, not one each). A change that
+   * throws fails alone; a write that fails fails every change of its group, and none is adopted.
+   */
+  async function drain(): Promise<void> {
+    while (waiting.length > 0) {
+      const group: Waiting[] = [];
+      if (waiting[0]?.groupable === false) group.push(waiting.shift() as Waiting);
+      else while (waiting[0]?.groupable) group.push(waiting.shift() as Waiting);
+      let next = doc;
+      const done: { item: Waiting; value: unknown }[] = [];
+      for (const item of group) {
+        if (closed) item.reject(new Error('the store is closed'));
+        else if (broken) item.reject(broken);
+        else {
+          try {
+            const result = await item.change(next);
+            next = result.doc;
+            done.push({ item, value: result.value });
+          } catch (error) {
+            item.reject(error);
+          }
+        }
+      }
       if (next !== doc) {
         try {
           await backend.persist(next);
@@ -42,15 +70,29 @@ export function documentStore(backend: DocumentBackend): Store {
           // Nothing half-committed: the audit lines of this commit go too. If even that fails the
           // store refuses further work; reopening cuts them off (they name a commit never made).
           if (next.commitSeq !== doc.commitSeq) await backend.audit.rollback(next.commitSeq).catch(() => (broken = error as Error));
-          throw error;
+          for (const { item } of done) item.reject(error);
+          continue;
         }
         doc = next;
       }
-      return value;
+      for (const { item, value } of done) item.resolve(value);
+    }
+  }
+
+  /** Runs `change` after every earlier one; persists and adopts the document it returns. */
+  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }, groupable = true): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ change, groupable, resolve: resolve as (value: unknown) => void, reject });
+      kick();
     });
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  /** Starts the drain unless one runs; a change that arrives as a drain ends starts the next. */
+  function kick(): void {
+    if (draining) return;
+    draining = drain().finally(() => {
+      draining = undefined;
+      if (waiting.length > 0) kick();
+    });
+  }
   const read = <T>(fn: (current: StoreDocument) => T): Promise<T> => Promise.resolve(fn(doc));
 
   return {
@@ -111,10 +153,10 @@ export function documentStore(backend: DocumentBackend): Store {
         if (batch.audit.length > 0) await backend.audit.append(batch.audit, next.commitSeq);
         crashPoint('during-commit');
         return { doc: next, value: undefined };
-      }),
+      }, false),
     async close() {
       if (closed) return;
-      await queue;
+      while (draining) await draining;
       closed = true;
       await backend.audit.close();
       await backend.close();
