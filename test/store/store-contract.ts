@@ -139,5 +139,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.state.get('p/sink', 'webhookId')).toBeUndefined();
       await store.close();
     });
+
+    it('keeps every one of 200 concurrent writes, interleaved with a commit, across a reopen', async () => {
+      let store = await factory.open();
+      const writes = Array.from({ length: 200 }, (_, i) => store.jobs.enqueue({ pipeline: 'burst', kind: 'keys', keys: [String(i)] }, { dedupeKey: `d${i}` }));
+      const commit = store.commit({ ...emptyBatch('burst'), checkpoint: 'after-burst' });
+      const results = await Promise.all(writes);
+      await commit;
+      expect(results.filter((r) => r.created)).toHaveLength(200);
+      store = await reopen(store);
+      expect((await store.jobs.list('burst')).map((j) => j.keys?.[0]).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+      expect(await store.checkpoints.get('burst')).toBe('after-burst');
+      await store.close();
+    });
   });
 }
