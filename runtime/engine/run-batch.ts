@@ -3,8 +3,7 @@
 // is the same path with apply and commit switched off. The two rules: the checkpoint moves only in
 // the commit, after the sink answered; a partial run never deactivates what is absent.
 import type { Change, DesiredItem, SinkConnector, SourceConnector, SourcePage } from '../connectors/definition.ts';
-import { itemId } from '../store/document.ts';
-import type { AuditEvent, BatchCommit, QuarantineEntry, Store } from '../store/store.ts';
+import { itemId, type AuditEvent, type BatchCommit, type QuarantineEntry, type Store } from '../store/store.ts';
 import { crashPoint } from '../util/crash-point.ts';
 import { expressionBindings } from '../steps/bindings.ts';
 import type { StepContext } from '../steps/step.ts';
