@@ -34,6 +34,8 @@ export interface BatchRequest {
   pipelineFile: string;
   mode: RunMode;
   keys?: string[];
+  /** Keys chosen once the pipeline's name is known (replay picks that pipeline's quarantine). */
+  selectKeys?: (pipeline: string) => Promise<string[]>;
   replay?: boolean;
   plan?: boolean;
 }
@@ -46,6 +48,7 @@ export async function executeBatch(registry: ConnectorRegistry, io: CliIo, store
   try {
     const opened = await openPipeline(request.pipelineFile, { registry, cwd: io.cwd, env: io.env, secrets: commandSecrets(values, io), store, logger, evaluator, runId, signal: io.stopSignal });
     try {
+      const keys = request.selectKeys ? await request.selectKeys(opened.compiled.name) : request.keys;
       const tty = process.stderr.isTTY === true && request.plan !== true;
       let lastPhase = '';
       return await runBatch({
@@ -56,7 +59,7 @@ export async function executeBatch(registry: ConnectorRegistry, io: CliIo, store
         mode: request.mode,
         runId,
         signal: io.stopSignal,
-        ...(request.keys ? { keys: request.keys } : {}),
+        ...(keys ? { keys } : {}),
         ...(request.replay ? { replay: true } : {}),
         ...(request.plan ? { plan: true } : {}),
         onProgress: ({ phase, read }) => {
@@ -117,14 +120,19 @@ export function replayCommand(registry: ConnectorRegistry): Command {
       return reportingErrors('replay', io, async () => {
         const store = await openCommandStore(values, io);
         try {
-          const entries = (await store.quarantine.list({ ...(values.cause ? { code: values.cause } : {}) })).filter((q) => values.record === undefined || q.recordKey === values.record || q.sourceKeys.includes(values.record));
-          const keys = [...new Set(entries.flatMap((q) => q.sourceKeys))].sort();
-          if (keys.length === 0) {
+          let replayed = 0;
+          const selectKeys = async (pipeline: string): Promise<string[]> => {
+            const entries = (await store.quarantine.list({ pipeline, ...(values.cause ? { code: values.cause } : {}) })).filter((q) => values.record === undefined || q.recordKey === values.record || q.sourceKeys.includes(values.record));
+            const keys = [...new Set(entries.flatMap((q) => q.sourceKeys))].sort();
+            replayed = keys.length;
+            io.stderr(`replaying ${keys.length} record(s) from ${entries.length} quarantine entr${entries.length === 1 ? 'y' : 'ies'}\n`);
+            return keys;
+          };
+          const { summary } = await executeBatch(registry, io, store, values, { pipelineFile: file, mode: 'keys', selectKeys, replay: true });
+          if (replayed === 0) {
             io.stdout('nothing in quarantine matches; nothing replayed\n');
             return 0;
           }
-          io.stderr(`replaying ${keys.length} record(s) from ${entries.length} quarantine entr${entries.length === 1 ? 'y' : 'ies'}\n`);
-          const { summary } = await executeBatch(registry, io, store, values, { pipelineFile: file, mode: 'keys', keys, replay: true });
           io.stdout(renderSummary(summary));
           return summary.exitCode;
         } finally {

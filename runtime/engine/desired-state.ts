@@ -5,8 +5,7 @@ import type { ActualItem, DesiredItem, EntitySpec, JsonObject, ReadOptions, Sink
 import { desiredItemChecker } from '../steps/aggregate.ts';
 import type { RosterStep, StepContext } from '../steps/step.ts';
 import { MlcError } from '../errors.ts';
-import { itemId } from '../store/document.ts';
-import type { MirrorEntry } from '../store/store.ts';
+import { itemId, type MirrorEntry } from '../store/store.ts';
 import { sameJson } from '../util/canonical-json.ts';
 import type { Scope } from './diff.ts';
 

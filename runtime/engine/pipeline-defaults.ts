@@ -24,8 +24,9 @@ function fill(schemaNode: Obj, value: unknown): unknown {
   for (const [name, raw] of Object.entries(properties)) {
     const property = resolve(raw as Obj);
     if (out[name] === undefined && 'default' in property) out[name] = structuredClone(property.default);
-    else if (out[name] === undefined && property.type === 'object' && isObject(property.properties)) out[name] = fill(property, {});
-    else if (isObject(out[name])) out[name] = fill(property, out[name]);
+    else if (out[name] === undefined && property.type === 'object' && isObject(property.properties)) out[name] = {};
+    // A default of {} (or an object written in part) gets its own properties' defaults too.
+    if (isObject(out[name])) out[name] = fill(property, out[name]);
   }
   return out;
 }

@@ -3,8 +3,7 @@
 // is the same path with apply and commit switched off. The two rules: the checkpoint moves only in
 // the commit, after the sink answered; a partial run never deactivates what is absent.
 import type { Change, DesiredItem, SinkConnector, SourceConnector, SourcePage } from '../connectors/definition.ts';
-import { itemId } from '../store/document.ts';
-import type { AuditEvent, BatchCommit, QuarantineEntry, Store } from '../store/store.ts';
+import { itemId, type AuditEvent, type BatchCommit, type QuarantineEntry, type Store } from '../store/store.ts';
 import { crashPoint } from '../util/crash-point.ts';
 import { expressionBindings } from '../steps/bindings.ts';
 import type { StepContext } from '../steps/step.ts';
@@ -64,7 +63,6 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   };
   const stepContext: StepContext = { pipeline: pipeline.name, runId: options.runId, bindings: expressionBindings(pipeline.tables, pipeline.sink.config, clock()) };
 
-  const checkpoint = await store.checkpoints.get(pipeline.name);
   const quarantined = new Map((await store.quarantine.list({ pipeline: pipeline.name })).map((q) => [q.recordKey, q]));
   const state: RecordPassState = {
     mirror: new Map((await store.mirror.all(pipeline.name)).map((m) => [m.key, m])),
@@ -76,6 +74,18 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     seen: new Set(),
     counters: newCounters(),
   };
+  const summaryOf = (checkpointMoved: boolean): RunSummary => ({
+    ...state.counters,
+    pipeline: pipeline.name,
+    runId: options.runId,
+    mode: options.mode,
+    pipelineVersion: pipeline.version,
+    checkpointMoved,
+    exitCode: needsAttention(state.counters) ? 1 : 0,
+  });
+  // A keyed batch with no keys (a replay that matched nothing) has nothing to read, so nothing to do.
+  if (options.mode === 'keys' && (options.keys ?? []).length === 0) return { summary: summaryOf(false), changes: [] };
+  const checkpoint = await store.checkpoints.get(pipeline.name);
   let lastCheckpoint: unknown;
   for await (const page of pages(options, checkpoint, signal)) {
     crashPoint('after-read');
@@ -111,15 +121,6 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
-  const summaryOf = (checkpointMoved: boolean): RunSummary => ({
-    ...state.counters,
-    pipeline: pipeline.name,
-    runId: options.runId,
-    mode: options.mode,
-    pipelineVersion: pipeline.version,
-    checkpointMoved,
-    exitCode: needsAttention(state.counters) ? 1 : 0,
-  });
   if (options.plan) {
     for (const change of changes) (state.counters.written[change.entity] ??= { create: 0, update: 0, deactivate: 0 })[change.action]++;
     return { summary: summaryOf(false), changes };

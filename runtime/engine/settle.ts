@@ -2,8 +2,7 @@
 // (anything not taken stays uncommitted, so the next run sees it as changed and tries again), with
 // the audit trail, quarantine and pending entries that go with it.
 import type { ActualItem, Change, DesiredItem, EntitySpec } from '../connectors/definition.ts';
-import { itemId } from '../store/document.ts';
-import type { AuditEvent, BatchCommit, PendingChange, QuarantineEntry } from '../store/store.ts';
+import { itemId, type AuditEvent, type BatchCommit, type PendingChange, type QuarantineEntry } from '../store/store.ts';
 import type { ApplyOutcome } from './apply-changes.ts';
 import type { Scope } from './diff.ts';
 import { countWrite, type RunCounters } from './run-summary.ts';

@@ -4,8 +4,8 @@
 // the store as it was (nothing half-committed).
 import type { Json } from '../connectors/definition.ts';
 import { crashPoint } from '../util/crash-point.ts';
-import { applyCommit, claimJob, completeJob, enqueueJob, itemId, pipelineState, publicJob, retryJob, type StoreDocument } from './document.ts';
-import type { AuditEvent, AuditFilter, BatchCommit, Store } from './store.ts';
+import { applyCommit, claimJob, completeJob, enqueueJob, pipelineState, publicJob, retryJob, type StoreDocument } from './document.ts';
+import { itemId, type AuditEvent, type AuditFilter, type BatchCommit, type Store } from './store.ts';
 
 export interface AuditLog {
   /** Durably appends the events of commit `seq` before the document that names `seq` is written. */

@@ -2,7 +2,7 @@
 // commit builds a new document (shallow copies of what it touches) so that a failed write leaves the
 // one in memory exactly as it was on disk.
 import type { ActualItem, Checkpoint, DesiredItem, Json } from '../connectors/definition.ts';
-import type { BatchCommit, InboxEntry, Job, MirrorEntry, PendingChange, QuarantineEntry } from './store.ts';
+import { itemId, type BatchCommit, type InboxEntry, type Job, type MirrorEntry, type PendingChange, type QuarantineEntry } from './store.ts';
 
 export interface PipelineState {
   checkpoint?: Checkpoint;
@@ -34,7 +34,6 @@ export interface StoreDocument {
 
 export const emptyDocument = (): StoreDocument => ({ format: 1, commitSeq: 0, nextId: 1, pipelines: {}, jobs: [], dedupe: {}, inbox: [], state: {} });
 
-export const itemId = (entity: string, key: string): string => `${entity}/${key}`;
 
 const emptyPipeline = (): PipelineState => ({ mirror: {}, desired: {}, actual: {}, quarantine: {}, pending: {} });
 

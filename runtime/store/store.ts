@@ -3,6 +3,9 @@
 // store plugs in behind the same port and passes the same contract suite (test/store/).
 import type { ActualItem, ChangeAction, Checkpoint, DesiredItem, Json, JsonObject } from '../connectors/definition.ts';
 
+/** How stores and the engine name a sink item: `entity/key`. */
+export const itemId = (entity: string, key: string): string => `${entity}/${key}`;
+
 export interface MirrorEntry {
   key: string;
   /** The record as the source gave it (plans from a snapshot re-run the steps over it). */

@@ -99,4 +99,13 @@ describe('architecture', () => {
     const folders = readdirSync(join(repoRoot, 'connectors'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect(folders.sort()).toEqual(connectorDefinitions.map((d) => d.type).sort());
   });
+
+  it('the engine, steps and policies use the Store port only, never a concrete store or the CLI', () => {
+    const offenders = ['runtime/engine', 'runtime/steps', 'runtime/policies'].flatMap((d) => sourceFiles(d)).filter((f) => !f.endsWith('.test.ts')).flatMap((f) =>
+      importsOf(readFileSync(join(repoRoot, f), 'utf8'))
+        .filter((i) => (/\/store\//.test(i) && !i.endsWith('/store/store.ts')) || /\/cli\//.test(i))
+        .map((i) => `${f} imports ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

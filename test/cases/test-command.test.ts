@@ -84,6 +84,6 @@ describe('ml-connector test', () => {
     fixture.edit('mappings/headcount.cases.yaml', /, period: 2026-1[12]/g, '');
     const run = await runCli(['test', 'mappings/headcount.cases.yaml'], { cwd: fixture.dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/the output is not accepted by the sink: item 6 is not something sage100-agent-sink accepts \(pipeline keystone-bamboohr-to-sage100.yaml\): headcount '10-WHS-01': values must have required property 'period'/);
+    expect(run.stdout).toMatch(/the output is not accepted by the sink: item 6 is not something sage100-agent-sink accepts \(pipeline keystone-bamboohr-to-sage100.yaml\): headcount '10-WHS-01@2026-11': values must have required property 'period'/);
   });
 });

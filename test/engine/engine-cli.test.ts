@@ -68,6 +68,8 @@ describe('engine commands', () => {
     expect(replay.code).toBe(0);
     expect(replay.stdout).toMatch(/department: 1 created/);
     expect((await cli(dir, 'quarantine', 'list')).stdout).toMatch(/^0 quarantined/m);
+    const nothing = await cli(dir, 'replay', 'pipeline.yaml', '--all');
+    expect(nothing).toMatchObject({ code: 0, stdout: 'nothing in quarantine matches; nothing replayed\n' });
     const audit = await cli(dir, 'audit', '--record', '2', '--format', 'jsonl');
     const stages = audit.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { stage: string }).stage);
     expect(stages).toEqual(['quarantined', 'released', 'read', 'mapped', 'written', 'written']);
