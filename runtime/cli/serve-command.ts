@@ -78,7 +78,10 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             await store.checkpoints.get('__readyz__');
             metrics.storeSeconds.observe({ operation: 'readyz' }, Number(process.hrtime.bigint() - started) / 1e9);
             const pipelines: Record<string, unknown> = {};
-            for (const [name, served] of folder.pipelines) pipelines[name] = { file: served.file, version: served.opened.compiled.version, ...(worker.status().get(name) ?? { state: 'ok' }) };
+            for (const [name, served] of folder.pipelines) {
+              const queued = (await store.jobs.list(name)).length;
+              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }) };
+            }
             for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
             return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
           },

@@ -44,7 +44,9 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
     }
     const audit = await openAuditSegments(auditDir, document.data.commitSeq, options.maxSegmentBytes ? { maxSegmentBytes: options.maxSegmentBytes } : {});
     return documentStore({
-      document: document.data,
+      // The directory lock admits one process at a time, so a lease found on open belongs to a process
+      // that is gone (killed mid-batch): its jobs are due again at once, not when the lease runs out.
+      document: options.readOnly ? document.data : { ...document.data, jobs: document.data.jobs.map(({ lease: _gone, ...job }) => job) },
       persist: async (doc) => {
         if (options.readOnly) throw new Error('this store was opened read-only');
         try {

@@ -66,13 +66,7 @@ export async function handleWebhook(delivery: WebhookDelivery, route: WebhookRou
   } catch {
     keys = [];
   }
-  const dedupeKey = createHash('sha256')
-    .update(route.pipeline)
-    .update('\0')
-    .update(verdict.signedAt?.toISOString() ?? '')
-    .update('\0')
-    .update(delivery.rawBody)
-    .digest('hex');
+  const dedupeKey = deliveryDedupeKey(route.pipeline, verdict.signedAt, delivery.rawBody);
   try {
     const { id, duplicate } = await inbox.append({ pipeline: route.pipeline, trigger: route.path, keys, receivedAt: delivery.receivedAt, dedupeKey });
     // No keys in a verified delivery (a shape the source does not know): it still counts as a hint, and
@@ -89,4 +83,9 @@ export async function handleWebhook(delivery: WebhookDelivery, route: WebhookRou
       outcome: 'store-unavailable',
     };
   }
+}
+
+/** Same pipeline, same signed time, same bytes: the same delivery sent again. */
+export function deliveryDedupeKey(pipeline: string, signedAt: Date | undefined, rawBody: Buffer): string {
+  return createHash('sha256').update(pipeline).update('\0').update(signedAt?.toISOString() ?? '').update('\0').update(rawBody).digest('hex');
 }

@@ -7,10 +7,11 @@ import { planCommand } from '../../runtime/cli/plan-command.ts';
 import { replayCommand, runCommand } from '../../runtime/cli/run-command.ts';
 import { auditCommand, quarantineListCommand, snapshotExportCommand } from '../../runtime/cli/state-commands.ts';
 import { createRegistry } from '../../runtime/connectors/registry.ts';
+import { serveCommand } from '../../runtime/cli/serve-command.ts';
 import { testSinkDefinition, testSourceDefinition } from './test-connectors.ts';
 
 export const testRegistry = createRegistry([testSourceDefinition(), testSinkDefinition()]);
-export const engineCommands = [runCommand(testRegistry), planCommand(testRegistry), replayCommand(testRegistry), auditCommand(), quarantineListCommand(), snapshotExportCommand()];
+export const engineCommands = [runCommand(testRegistry), planCommand(testRegistry), replayCommand(testRegistry), auditCommand(), quarantineListCommand(), snapshotExportCommand(), serveCommand(testRegistry)];
 
 export async function main(args: string[]): Promise<number> {
   return dispatch('ml-connector', engineCommands, args, processIo());
