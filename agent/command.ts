@@ -1,10 +1,11 @@
 // CLI commands: `ml-connector agent` runs the agent until stopped; `ml-connector agent keys` manages
 // its API keys (the dispatcher matches the longer name first).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../runtime/cli/args.ts';
 import { EXIT, UsageError, type CliIo, type Command } from '../runtime/cli/command.ts';
 import { untilAborted } from '../runtime/cli/process-io.ts';
+import { loadingState } from '../runtime/cli/state-errors.ts';
 import { createLogger } from '../runtime/lib/log.ts';
 import { ApiKeyStore } from './auth/keys.ts';
 import { startAgent, type AgentOptions } from './index.ts';
@@ -42,32 +43,32 @@ Manages the agent's API keys (stored hashed in DIR/api-keys.json; a running agen
 `;
 
 function dataDir(value: string | undefined, io: CliIo): string {
-  return resolve(io.cwd, value ?? io.env.ML_CONNECTOR_AGENT_DATA ?? 'agent-data');
+  const dir = resolve(io.cwd, value ?? io.env.ML_CONNECTOR_AGENT_DATA ?? 'agent-data');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir} is a file; the agent keeps its data in a directory`);
+  return dir;
 }
 
 function agentOptions(args: string[], io: CliIo): AgentOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      backend: { type: 'string', default: 'sim' },
-      port: { type: 'string', default: '8443' },
-      host: { type: 'string', default: '0.0.0.0' },
-      data: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      'alt-name': { type: 'string', multiple: true },
-      'client-ca': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      home: { type: 'string' },
-      user: { type: 'string' },
-      company: { type: 'string', multiple: true },
-      sessions: { type: 'string' },
-      'headcount-account': { type: 'string' },
-      'sim-licences': { type: 'string' },
-      'sim-lock-message': { type: 'string' },
-    },
-    strict: true,
+  const { values, positionals } = parseCommandArgs(args, {
+    backend: { type: 'string', default: 'sim' },
+    port: { type: 'string', default: '8443' },
+    host: { type: 'string', default: '0.0.0.0' },
+    data: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'alt-name': { type: 'string', multiple: true },
+    'client-ca': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    home: { type: 'string' },
+    user: { type: 'string' },
+    company: { type: 'string', multiple: true },
+    sessions: { type: 'string' },
+    'headcount-account': { type: 'string' },
+    'sim-licences': { type: 'string' },
+    'sim-lock-message': { type: 'string' },
   });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (the agent's subcommand is 'keys')`);
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('give both --cert and --key, or neither (without them the agent generates a certificate)');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
   if (values.backend !== 'sim' && values.backend !== 'boi') throw new UsageError(`--backend must be sim or boi, not '${values.backend}'`);
@@ -111,7 +112,7 @@ export const agentCommand: Command = {
   async run(args, io) {
     const options = agentOptions(args, io);
     const logger = createLogger({ name: 'sage100-agent', level: io.env.LOG_LEVEL ?? 'info' });
-    const agent = await startAgent({ ...options, logger });
+    const agent = await loadingState(`--data ${options.dataDir}`, () => startAgent({ ...options, logger }));
     const keys = agent.keys.list().filter((k) => !k.revokedAt).length;
     io.stdout(`${JSON.stringify({ event: 'listening', url: agent.url, fingerprint256: agent.fingerprint256, backend: agent.backend.kind, certificateGenerated: agent.certificateGenerated, dataDir: options.dataDir, apiKeys: keys })}\n`);
     if (keys === 0 && !options.clientCa) io.stderr(`no API keys yet: create one with 'ml-connector agent keys add --name <client> --data ${options.dataDir}'\n`);
@@ -126,9 +127,10 @@ export const agentKeysCommand: Command = {
   summary: "Add, list or revoke the Sage 100 agent's API keys",
   usage: KEYS_USAGE,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseCommandArgs(args, { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } });
     const [action, id] = positionals;
-    const store = new ApiKeyStore(dataDir(values.data, io));
+    const dir = dataDir(values.data, io);
+    const store = await loadingState(`--data ${dir}`, async () => new ApiKeyStore(dir));
     switch (action) {
       case 'add': {
         if (!values.name) throw new UsageError('keys add needs --name (who the key is for)');

@@ -4,7 +4,9 @@ import { EXIT, UsageError, type Command } from '../../runtime/cli/command.ts';
 import { parseCommandArgs } from '../../runtime/cli/args.ts';
 import { untilAborted } from '../../runtime/cli/process-io.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadingState } from '../../runtime/cli/state-errors.ts';
 import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';
 import type { RuntimeSettings, ThrottleWindow } from './options.ts';
@@ -99,6 +101,15 @@ async function tlsArg(generate: boolean, certFile: string | undefined, keyFile: 
   return generate ? generateSandboxCertificate() : undefined;
 }
 
+/** The state file: a file (or nothing yet) in a directory that exists, so saving cannot fail later. */
+function dataFileArg(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined) return undefined;
+  const file = resolve(cwd, value);
+  if (existsSync(file) && !statSync(file).isFile()) throw new UsageError(`--data ${value} is a directory; it names the file the sandbox keeps its state in`);
+  if (!existsSync(dirname(file))) throw new UsageError(`--data ${value}: the directory ${dirname(file)} does not exist`);
+  return file;
+}
+
 export const bamboohrSandboxCommand: Command = {
   name: 'sandbox bamboohr',
   summary: 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)',
@@ -140,16 +151,17 @@ export const bamboohrSandboxCommand: Command = {
     const throttle = throttleArg(values.throttle);
     if (throttle) settings.throttle = throttle;
     const tls = await tlsArg(values.tls === true, values.cert, values.key);
-    const sandbox = await startBambooSandbox({
+    const dataFile = dataFileArg(values.data, io.cwd);
+    const sandbox = await loadingState(`--data ${values.data}`, () => startBambooSandbox({
       ...(tls ? { tls } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
-      ...(values.data ? { dataFile: values.data } : {}),
+      ...(dataFile ? { dataFile } : {}),
       ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
       companies,
       settings,
       logger: createLogger({ name: 'bamboohr-sandbox' }),
-    });
+    }));
     const loopback = !values.host || ['127.0.0.1', 'localhost', '::1'].includes(values.host);
     if (!loopback && !values['admin-token']) io.stderr('warning: the sandbox admin API (/_sandbox) is open to the network; pass --admin-token\n');
     io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);

@@ -1,6 +1,7 @@
 // Optional persistence: the whole state as one JSON file, written atomically (temp file + rename),
 // at most every 100 ms while changes keep coming.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ConnectorRuntimeError } from '../../runtime/errors.ts';
 import type { Company } from './model.ts';
 
 interface Snapshot {
@@ -11,7 +12,7 @@ interface Snapshot {
 export function loadSnapshot(file: string): Company[] | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-  if (parsed.version !== 1 || !Array.isArray(parsed.companies)) throw new Error(`${file} is not a BambooHR sandbox data file`);
+  if (parsed.version !== 1 || !Array.isArray(parsed.companies)) throw new ConnectorRuntimeError('MLC_STATE_CORRUPT', `${file} is not a BambooHR sandbox data file`);
   return parsed.companies;
 }
 

@@ -1,7 +1,7 @@
 // Runs the CLI in-process (fast, for most tests) or as a real process (exit codes, stderr, start-up).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { commands } from '../../cli/main.ts';
+import { commands, program } from '../../cli/main.ts';
 import { dispatch } from '../../runtime/cli/dispatch.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,7 +15,7 @@ export interface CliRun {
 export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await dispatch('ml-connector', commands, args, {
+  const code = await dispatch(program, commands, args, {
     stdout: (t) => {
       stdout += t;
     },
