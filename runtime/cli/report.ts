@@ -1,14 +1,16 @@
 // How diagnostics are shown: for people (text), for programs (json), for GitHub Actions (annotations).
 import { formatPosition, isError, type Diagnostic } from '../load/diagnostic.ts';
 import type { FileReport } from '../validate/validate-files.ts';
+import { paint, type Painter } from './colors.ts';
 
 export type ReportFormat = 'text' | 'json' | 'github';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'github'];
 
-export function formatDiagnosticText(d: Diagnostic): string {
+export function formatDiagnosticText(d: Diagnostic, color: Painter = paint(false)): string {
   const where = d.path ? ` (at ${d.path})` : '';
-  const hint = d.hint ? `\n    hint: ${d.hint}` : '';
-  return `${formatPosition(d)}: ${isError(d) ? 'error' : 'warning'} ${d.code}: ${d.message}${where}${hint}\n`;
+  const hint = d.hint ? `\n    ${color.dim(`hint: ${d.hint}`)}` : '';
+  const severity = isError(d) ? color.red('error') : color.yellow('warning');
+  return `${color.bold(formatPosition(d))}: ${severity} ${d.code}: ${d.message}${where}${hint}\n`;
 }
 
 /** GitHub Actions workflow commands: data is escaped so a message cannot end the command early. */
@@ -25,7 +27,7 @@ export function formatDiagnosticGithub(d: Diagnostic): string {
   return `::${isError(d) ? 'error' : 'warning'} file=${escapeProperty(d.file)}${position},title=${escapeProperty(d.code)}::${escapeData(message)}\n`;
 }
 
-export function renderReport(all: readonly FileReport[], format: ReportFormat): string {
+export function renderReport(all: readonly FileReport[], format: ReportFormat, options: { color?: boolean } = {}): string {
   const reports = all.filter((r) => r.kind !== 'other');
   const skipped = all.filter((r) => r.kind === 'other').map((r) => r.file);
   const diagnostics = reports.flatMap((r) => r.diagnostics);
@@ -38,7 +40,8 @@ export function renderReport(all: readonly FileReport[], format: ReportFormat): 
   const note = skipped.length > 0 ? `skipped ${skipped.length} YAML file${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not a pipeline, mapping table or cases file: ${skipped.join(', ')}\n` : '';
   const tail = note + summary(reports.length, invalidFiles, errors, diagnostics.length - errors);
   if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('') + tail;
-  return diagnostics.map(formatDiagnosticText).join('') + tail;
+  const color = paint(options.color === true);
+  return diagnostics.map((d) => formatDiagnosticText(d, color)).join('') + tail;
 }
 
 /** True when no report has an error (warnings allowed). */

@@ -12,7 +12,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; color?: boolean } = {}): Promise<CliRun> {
+  const stdin = options.stdin;
   let stdout = '';
   let stderr = '';
   const code = await dispatch(program, commands, args, {
@@ -25,6 +26,8 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     env: options.env ?? {},
     cwd: options.cwd ?? repoRoot,
     stopSignal: new AbortController().signal,
+    color: options.color === true,
+    ...(stdin !== undefined ? { readStdin: async () => stdin } : {}),
   });
   return { code, stdout, stderr };
 }
