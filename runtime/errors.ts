@@ -39,7 +39,7 @@ export const ERROR_CATALOGUE = {
   MLC_SECRETS_UNCHECKED: { class: 'config', summary: 'Warning: secret references were not checked because no secret store is configured.' },
   MLC_CASES_FAILED: { class: 'config', summary: 'A mapping or JSONata test case produced something other than what it expects.' },
   MLC_CASES_INVALID: { class: 'config', summary: 'A cases file is malformed.' },
-  MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'bug', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
+  MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'config', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
   MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
   MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
   MLC_STATE_CORRUPT: { class: 'config', summary: "A saved state file (the sandbox's --data file, a file in the agent's data directory) is damaged or not one this program wrote." },

@@ -1,6 +1,6 @@
 import { closestMatch } from '../util/did-you-mean.ts';
 import { EXIT, type CliIo, type Command } from './command.ts';
-import { describeFailure } from './failure.ts';
+import { describeFailure, USAGE_CODE } from './failure.ts';
 import { groupHelpText, groupMembers, helpText } from './help.ts';
 
 export { helpText } from './help.ts';
@@ -55,13 +55,13 @@ function unknownCommand(program: string, commands: readonly Command[], args: rea
     const names = members.map((c) => c.name.slice(first.length + 1));
     const suggestion = word?.startsWith('-') ? undefined : closestMatch(word ?? '', names);
     const problem = word?.startsWith('-') ? `'${first}' needs a name before its options` : `unknown ${first} '${word}'`;
-    io.stderr(`${program}: error MLC_USAGE: ${problem}${suggestion ? ` (did you mean '${first} ${suggestion}'?)` : ''}\n`);
+    io.stderr(`${program}: error ${USAGE_CODE}: ${problem}${suggestion ? ` (did you mean '${first} ${suggestion}'?)` : ''}\n`);
     io.stderr(groupHelpText(program, first, members));
     return EXIT.usage;
   }
   const names = [...new Set(commands.map((c) => c.name.split(' ')[0] ?? c.name))];
   const suggestion = closestMatch(first, names);
-  io.stderr(`${program}: error MLC_USAGE: unknown command '${first}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n`);
+  io.stderr(`${program}: error ${USAGE_CODE}: unknown command '${first}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n`);
   io.stderr(helpText(program, commands));
   return EXIT.usage;
 }

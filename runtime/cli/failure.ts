@@ -1,8 +1,12 @@
 // What the user sees when a command throws. A mistake of theirs (a wrong flag, a port in use, a file
 // that is not there) is one line and exit 1 or 2; only a defect of ours is exit 3, and its stack is
 // shown only with --debug. Commands therefore throw and never print stacks themselves.
-import { ConnectorRuntimeError } from '../errors.ts';
+import { ConnectorRuntimeError, type ErrorCode } from '../errors.ts';
 import { EXIT, UsageError } from './command.ts';
+
+/** The code of every mistake on the command line, wherever it is reported. */
+export const USAGE_CODE: ErrorCode = 'MLC_USAGE';
+const INTERNAL_CODE: ErrorCode = 'MLC_INTERNAL';
 
 export interface Failure {
   exitCode: number;
@@ -49,13 +53,13 @@ function environmentMessage(error: NodeJS.ErrnoException): string {
 }
 
 export function describeFailure(prefix: string, error: unknown, options: { debug: boolean; version: string }): Failure {
-  if (error instanceof UsageError || isArgumentParseError(error)) return { exitCode: EXIT.usage, text: `${prefix}: error MLC_USAGE: ${error.message}\n` };
+  if (error instanceof UsageError || isArgumentParseError(error)) return { exitCode: EXIT.usage, text: `${prefix}: error ${USAGE_CODE}: ${error.message}\n` };
   if (error instanceof ConnectorRuntimeError && error.errorClass !== 'bug') {
     return { exitCode: error.errorClass === 'usage' ? EXIT.usage : EXIT.invalid, text: `${prefix}: error ${error.code}: ${error.message}\n${stackIf(options.debug, error)}` };
   }
   const errno = errnoOf(error);
   if (errno) return { exitCode: EXIT.invalid, text: `${prefix}: error: ${environmentMessage(error as NodeJS.ErrnoException)}\n${stackIf(options.debug, error)}` };
-  const code = error instanceof ConnectorRuntimeError ? error.code : 'MLC_INTERNAL';
+  const code = error instanceof ConnectorRuntimeError ? error.code : INTERNAL_CODE;
   const message = error instanceof Error ? error.message : String(error);
   const advice = options.debug ? stackIf(true, error) : `    run again with --debug to see the stack trace\n`;
   return {
