@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../cli/main.ts';
 import { agentCommand, agentKeysCommand } from '../agent/command.ts';
 import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
+import { demo, test, validate } from '../cli/checks.ts';
 import { runCli } from './support/cli.ts';
 
 describe('command list', () => {
-  it.each([bamboohrSandboxCommand, agentCommand, agentKeysCommand])('$name is listed with its own name and summary', (real) => {
+  it.each([validate, test, demo, bamboohrSandboxCommand, agentCommand, agentKeysCommand])('$name is listed with its own name and summary', (real) => {
     const listed = commands.find((c) => c.name === real.name);
     expect(listed?.summary).toBe(real.summary);
   });
