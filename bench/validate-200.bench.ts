@@ -34,11 +34,14 @@ try {
   const startup: number[] = [];
   const installedValidate: number[] = [];
   const installedStartup: number[] = [];
+  // Node itself starting with nothing to do: the floor under every start-up figure on a loaded machine.
+  const bareNode: number[] = [];
   let status: number | null = 0;
   let installedStatus: number | null = 0;
   for (let run = 0; run < RUNS; run++) {
     startup.push(timed(['--help'], dir).ms);
     installedStartup.push(timed(['--help'], dir, installed).ms);
+    bareNode.push(timed([''], dir, '-e').ms); // node -e ''
     const result = timed(['validate', '--offline', 'pipelines'], dir);
     validate.push(result.ms);
     status = result.status;
@@ -65,6 +68,8 @@ try {
       installedStartupMs: Math.round(installedStartupMs),
       installedStartupTargetMs: 150,
       installedStartupWithinTarget: installedStartupMs < 150,
+      bareNodeMs: Math.round(median(bareNode)),
+      installedOverBareNode: Number((installedStartupMs / median(bareNode)).toFixed(2)),
       devOverInstalledStartup: Number((startupMs / installedStartupMs).toFixed(2)),
     })}\n`,
   );
