@@ -1,8 +1,9 @@
 // The conventions integrators know from other tools: stdin and globs, colour only for terminals,
 // --quiet and --max-warnings, test reports for CI, and a folder of other tools' YAML left alone.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
+import { repoRoot, runCli } from './support/cli.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from './support/fixture.ts';
 
 let fixture: Fixture;
@@ -93,5 +94,17 @@ describe('test --format', () => {
     expect(run.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="ml-connector test" tests="\d+" failures="1" errors="0">/);
     expect(run.stdout).toContain(`<failure type="MLC_CASES_FAILED" message="case 'Warehouse books to WHS' failed">`);
     expect((await runCli(['test', 'mappings', '--format', 'xml'], { cwd: fixture.dir })).code).toBe(2);
+  });
+});
+
+describe('README', () => {
+  it("the CI snippet is what init's workflow runs", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const snippet = /### In an integrator's repository[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const runs = snippet.split('\n').filter((l) => l.startsWith('- run: ')).map((l) => l.slice('- run: '.length));
+    const workflow = readFileSync(join(repoRoot, 'templates/init/github/workflows/ml-connector.yml'), 'utf8');
+    const written = [...workflow.matchAll(/- run: (.+)/g)].map((m) => m[1]);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(runs).toEqual(written);
   });
 });
