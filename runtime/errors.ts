@@ -42,20 +42,49 @@ export const ERROR_CATALOGUE = {
   MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'config', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
   MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
   MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
+  MLC_REMOTE_UNAVAILABLE: { class: 'transient', summary: 'A remote system is busy, throttling (429/503) or failing (5xx), or the connection failed or timed out; retried with backoff and Retry-After.' },
+  MLC_REMOTE_AUTH: { class: 'config', summary: 'A remote system refused the credentials (401/403); fix the secret or re-authorize.' },
+  MLC_REMOTE_REJECTED: { class: 'bad-record', summary: 'A remote system refused one request (another 4xx); the record is quarantined with its message.' },
+  MLC_REMOTE_RESPONSE_TOO_LARGE: { class: 'config', summary: 'A remote system sent a response larger than the limit; the connection is not what the pipeline expects.' },
+  MLC_TLS_UNTRUSTED: { class: 'config', summary: "A remote system's TLS certificate is not the one the pipeline trusts (CA or SHA-256 fingerprint); verification is never switched off." },
   MLC_STATE_CORRUPT: { class: 'config', summary: "A saved state file (the sandbox's --data file, a file in the agent's data directory) is damaged or not one this program wrote." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error the product throws on purpose: it carries a catalogue code, and its class says what to do. */
+export interface ErrorOptions {
+  cause?: unknown;
+  /** When a transient failure may be tried again (a remote's Retry-After), in milliseconds from now. */
+  retryAfterMs?: number;
+  /** The source record (or sink item) the error belongs to, so it is quarantined or retried alone. */
+  recordKey?: string;
+  /** Overrides the catalogue's class where the thrower knows better (e.g. a remote 4xx that is a config mistake). */
+  errorClass?: ErrorClass;
+}
+
+/**
+ * The one error type the product throws on purpose: a catalogue code, and a class that steers the
+ * engine (transient → retried by policy, bad-record → quarantined by cause, config → the pipeline stops).
+ */
 export class ConnectorRuntimeError extends Error {
   override readonly name = 'ConnectorRuntimeError';
   readonly code: ErrorCode;
   readonly errorClass: ErrorClass;
+  readonly retryAfterMs: number | undefined;
+  readonly recordKey: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.errorClass = ERROR_CATALOGUE[code].class;
+    this.errorClass = options.errorClass ?? ERROR_CATALOGUE[code].class;
+    this.retryAfterMs = options.retryAfterMs;
+    this.recordKey = options.recordKey;
   }
+}
+
+/** The short name the rest of the product uses. */
+export { ConnectorRuntimeError as MlcError };
+
+export function isMlcError(error: unknown): error is ConnectorRuntimeError {
+  return error instanceof ConnectorRuntimeError;
 }

@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const GENERATED = [
   { schema: 'schema/pipeline.schema.json', output: 'runtime/load/pipeline.types.generated.ts', name: 'Pipeline' },
   { schema: 'schema/mapping.schema.json', output: 'runtime/load/mapping.types.generated.ts', name: 'MappingTableFile' },
+  // Each connector's config schema sits beside it; its type is generated the same way.
+  { schema: 'connectors/bamboohr-source/config.schema.json', output: 'connectors/bamboohr-source/config.generated.ts', name: 'BambooHrSourceConfig' },
+  { schema: 'connectors/sage100-agent-sink/config.schema.json', output: 'connectors/sage100-agent-sink/config.generated.ts', name: 'Sage100AgentSinkConfig' },
 ] as const;
 
 const BANNER = '// Generated from the JSON Schema by scripts/generate-types.ts (npm run generate). Do not edit.\n';
@@ -19,6 +22,8 @@ export async function generate(entry: (typeof GENERATED)[number]): Promise<strin
     bannerComment: '',
     additionalProperties: false,
     format: true,
+    // Tuples for every length between minItems and maxItems help nobody; the schema still checks the counts.
+    ignoreMinAndMaxItems: true,
     style: { singleQuote: true, printWidth: 140 },
   });
   return BANNER + body;

@@ -1,6 +1,5 @@
-import { defineConnector } from '../../runtime/connectors/definition.ts';
-import { ConnectorRuntimeError } from '../../runtime/errors.ts';
-import { bambooHrSourceConfigSchema, type BambooHrSourceConfig } from './config.ts';
+import { ConnectorRuntimeError, defineConnector } from '../../runtime/index.ts';
+import { bambooHrSourceConfigSchema, DEFAULT_FIELDS, type BambooHrSourceConfig } from './config.ts';
 
 export const bambooHrSource = defineConnector<BambooHrSourceConfig>({
   type: 'bamboohr-source',
@@ -14,6 +13,7 @@ export const bambooHrSource = defineConnector<BambooHrSourceConfig>({
     },
     { subdomain: 'keystone', auth: { apiKey: '${secret:bamboohr-api-key}' }, fields: ['firstName', 'lastName', 'department'] },
   ],
+  knownFields: (config) => config.fields ?? DEFAULT_FIELDS,
   create() {
     // The client (OAuth refresh, throttling, bulk reads) is the next issue's work; until then the
     // connector validates but refuses to run rather than pretend.

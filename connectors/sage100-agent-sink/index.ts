@@ -1,6 +1,6 @@
-import { defineConnector } from '../../runtime/connectors/definition.ts';
-import { ConnectorRuntimeError } from '../../runtime/errors.ts';
+import { ConnectorRuntimeError, defineConnector } from '../../runtime/index.ts';
 import { sage100AgentSinkConfigSchema, segmentFormats, type Sage100AgentSinkConfig } from './config.ts';
+import { sinkEntities } from './entities.ts';
 
 export const sage100AgentSink = defineConnector<Sage100AgentSinkConfig>({
   type: 'sage100-agent-sink',
@@ -24,6 +24,7 @@ export const sage100AgentSink = defineConnector<Sage100AgentSinkConfig>({
       },
     },
   ],
+  entities: sinkEntities,
   targetFormats: segmentFormats,
   create() {
     // The agent client (pinned TLS, idempotent writes, lock retries) is the next issue's work; until

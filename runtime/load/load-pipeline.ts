@@ -143,7 +143,7 @@ function targetFormats(doc: Obj, registry: ConnectorRegistry, diagnostics: reado
   if (!isObject(sink) || typeof sink.type !== 'string' || diagnostics.some((d) => d.path.startsWith('/sink'))) return undefined;
   const definition = registry.get(sink.type);
   if (!definition || definition.kind !== 'sink' || !definition.targetFormats) return undefined;
-  return definition.targetFormats(sink.config);
+  return definition.targetFormats(sink.config as Record<string, unknown>);
 }
 
 

@@ -26,42 +26,22 @@ export interface MappingTableFile {
   /**
    * @minItems 1
    */
-  rows: [
-    {
-      /**
-       * The source value, e.g. a department name as the source spells it.
-       */
-      from: string;
-      /**
-       * The target code, e.g. a sub-account segment code.
-       */
-      to: string;
-      /**
-       * Description written to the target with the code (at most 40 characters).
-       */
-      description?: string;
-      /**
-       * Free text for reviewers; not used at run time.
-       */
-      note?: string;
-    },
-    ...{
-      /**
-       * The source value, e.g. a department name as the source spells it.
-       */
-      from: string;
-      /**
-       * The target code, e.g. a sub-account segment code.
-       */
-      to: string;
-      /**
-       * Description written to the target with the code (at most 40 characters).
-       */
-      description?: string;
-      /**
-       * Free text for reviewers; not used at run time.
-       */
-      note?: string;
-    }[]
-  ];
+  rows: {
+    /**
+     * The source value, e.g. a department name as the source spells it.
+     */
+    from: string;
+    /**
+     * The target code, e.g. a sub-account segment code.
+     */
+    to: string;
+    /**
+     * Description written to the target with the code (at most 40 characters).
+     */
+    description?: string;
+    /**
+     * Free text for reviewers; not used at run time.
+     */
+    note?: string;
+  }[];
 }

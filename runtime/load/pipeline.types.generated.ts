@@ -55,7 +55,7 @@ export interface Pipeline {
   /**
    * @minItems 1
    */
-  triggers: [Trigger, ...Trigger[]];
+  triggers: Trigger[];
   steps: Step[];
   policies?: Policies;
 }

@@ -53,7 +53,8 @@ describe('architecture', () => {
   it('runtime/ imports nothing outside itself (connectors, sandbox, agent, cli)', () => {
     const leavesRuntime = (file: string, specifier: string): boolean =>
       specifier.startsWith('.') && relative(join(repoRoot, 'runtime'), join(repoRoot, dirname(file), specifier)).startsWith('..');
-    const offenders = sourceFiles('runtime').flatMap((f) =>
+    // Tests beside a unit may use the shared test support; product code may not leave runtime/.
+    const offenders = sourceFiles('runtime').filter((f) => !f.endsWith('.test.ts')).flatMap((f) =>
       importsOf(readFileSync(join(repoRoot, f), 'utf8'))
         .filter((i) => leavesRuntime(f, i) && !/\/schema\//.test(i))
         .map((i) => `${f} imports ${i}`),
@@ -79,5 +80,22 @@ describe('architecture', () => {
       .flatMap((d) => (d === '.ci' ? ['.ci/run'] : sourceFiles(d)))
       .filter((f) => /\.\.\/shared\b|\/work\/shared/.test(readFileSync(join(repoRoot, f), 'utf8')) && f !== 'test/architecture/rules.test.ts');
     expect(offenders).toEqual([]);
+  });
+
+  it('connectors import only runtime/index.ts from the runtime (the one door)', () => {
+    const offenders = sourceFiles('connectors').flatMap((f) =>
+      importsOf(readFileSync(join(repoRoot, f), 'utf8'))
+        .filter((i) => i.startsWith('.'))
+        .map((i) => relative(repoRoot, join(repoRoot, dirname(f), i)))
+        .filter((target) => target.startsWith('runtime/') && target !== 'runtime/index.ts')
+        .map((target) => `${f} imports ${target}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("a connector's folder is named after its type", async () => {
+    const { connectorDefinitions } = await import('../../connectors/index.ts');
+    const folders = readdirSync(join(repoRoot, 'connectors'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.sort()).toEqual(connectorDefinitions.map((d) => d.type).sort());
   });
 });
