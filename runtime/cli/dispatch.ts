@@ -3,8 +3,6 @@ import { EXIT, type CliIo, type Command } from './command.ts';
 import { describeFailure, USAGE_CODE } from './failure.ts';
 import { groupHelpText, groupMembers, helpText } from './help.ts';
 
-export { helpText } from './help.ts';
-
 export interface ProgramInfo {
   name: string;
   version: string;
@@ -70,8 +68,7 @@ function unknownCommand(program: string, commands: readonly Command[], args: rea
  * Runs one command line. Every error a command throws ends here and is shown by describeFailure:
  * one line for a user mistake, a report-this message for a defect (its stack only with --debug).
  */
-export async function dispatch(program: ProgramInfo | string, commands: readonly Command[], argv: string[], io: CliIo): Promise<number> {
-  const info = typeof program === 'string' ? { name: program, version: '0.0.0' } : program;
+export async function dispatch(info: ProgramInfo, commands: readonly Command[], argv: string[], io: CliIo): Promise<number> {
   // --debug is accepted anywhere so it can be added to the end of a command that just failed.
   const debug = argv.includes('--debug') || io.env.ML_CONNECTOR_DEBUG === '1';
   const args = argv.filter((a) => a !== '--debug');

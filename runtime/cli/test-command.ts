@@ -19,7 +19,7 @@ Options:
                        for people (default), programs, GitHub Actions annotations, or a JUnit XML
                        report for CI test tabs (failing cases are MLC_CASES_FAILED in all four)
 
-Exit codes: 0 all cases pass, 1 a case failed or a cases file is invalid, 2 usage or internal error.
+Exit codes: 0 all cases pass, 1 a case failed or a cases file is invalid, 2 usage mistake, 3 internal error.
 `;
 
 export function testCommand(): Command {
