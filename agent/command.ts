@@ -8,7 +8,9 @@ import { untilAborted } from '../runtime/cli/process-io.ts';
 import { loadingState } from '../runtime/cli/state-errors.ts';
 import { createLogger } from '../runtime/lib/log.ts';
 import { ApiKeyStore } from './auth/keys.ts';
+import { parseVariant, type SimVariant } from './backends/sim/variant.ts';
 import { startAgent, type AgentOptions } from './index.ts';
+import { loadProfileFile, ProfileError } from './profile/load.ts';
 
 const AGENT_USAGE = `Usage: ml-connector agent [options]
 
@@ -23,9 +25,13 @@ Prints one JSON line when listening: {"event":"listening","url":...,"fingerprint
   --alt-name NAME       Extra DNS name or IP for the generated certificate (repeatable).
   --client-ca FILE      Turn on mutual TLS: only client certificates signed by this CA connect.
   --max-body-bytes N    Largest request body. Default 1048576.
+  --profile FILE        Site profile (sage-profile.json from 'agent selftest'): object names, columns,
+                        Budget Code, message patterns. Without a verified one, headcount answers 501.
 sim backend:
   --sim-licences N      Sage user licences the simulator has. Default 5.
   --sim-lock-message T  sLastErrorMsg of a locked record (the real text is unverified).
+  --sim-variant LIST    Pretend to be another Sage 100: legacy-budget, no-options, plain-properties,
+                        account-index, loose-byref (comma-separated).
 boi backend:
   --home PATH           The MAS90\\Home folder.
   --user NAME           Sage 100 user (not Administrator). Password from SAGE100_PASSWORD.
@@ -66,8 +72,10 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     'headcount-account': { type: 'string' },
     'sim-licences': { type: 'string' },
     'sim-lock-message': { type: 'string' },
+    'sim-variant': { type: 'string' },
+    profile: { type: 'string' },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (the agent's subcommand is 'keys')`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (the agent's subcommands are 'keys' and 'selftest')`);
   if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('give both --cert and --key, or neither (without them the agent generates a certificate)');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
@@ -83,10 +91,14 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     ...(values['client-ca'] ? { clientCa: readFileSync(resolve(io.cwd, values['client-ca']), 'utf8') } : {}),
     ...(values['max-body-bytes'] ? { maxBodyBytes: Number(values['max-body-bytes']) } : {}),
   };
+  // A bad profile stops the agent here, before anything listens (ProfileError → exit 1).
+  const loaded = values.profile ? loadProfileFile(resolve(io.cwd, values.profile)) : undefined;
   if (values.backend === 'sim') {
     options.sim = {
       ...(values['sim-licences'] ? { licences: Number(values['sim-licences']) } : {}),
       ...(values['sim-lock-message'] ? { lockMessage: values['sim-lock-message'] } : {}),
+      ...(values['sim-variant'] ? { variant: simVariant(values['sim-variant']) } : {}),
+      ...(loaded ? { profile: loaded.profile, profileFile: loaded.file } : {}),
     };
   }
   if (values.backend === 'boi') {
@@ -100,9 +112,16 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
       companies: values.company.map((code) => ({ code: code.toUpperCase(), name: code.toUpperCase() })),
       ...(values.sessions ? { maxSessions: Number(values.sessions) } : {}),
       ...(values['headcount-account'] ? { headcountMainAccount: values['headcount-account'] } : {}),
+      ...(loaded ? { profile: loaded.profile, profileSource: { source: 'file' as const, file: loaded.file } } : {}),
     };
   }
   return options;
+}
+
+export function simVariant(spec: string): SimVariant {
+  const variant = parseVariant(spec);
+  if ('unknown' in variant) throw new UsageError(`--sim-variant: unknown '${variant.unknown}' (known: ${variant.known.join(', ')})`);
+  return variant;
 }
 
 export const agentCommand: Command = {
@@ -110,11 +129,19 @@ export const agentCommand: Command = {
   summary: 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)',
   usage: AGENT_USAGE,
   async run(args, io) {
-    const options = agentOptions(args, io);
+    let options: AgentOptions;
+    try {
+      options = agentOptions(args, io);
+    } catch (error) {
+      if (!(error instanceof ProfileError)) throw error;
+      io.stderr(`ml-connector agent: ${error.message}\nThe agent did not start.\n`);
+      return EXIT.invalid;
+    }
     const logger = createLogger({ name: 'sage100-agent', level: io.env.LOG_LEVEL ?? 'info' });
     const agent = await loadingState(`--data ${options.dataDir}`, () => startAgent({ ...options, logger }));
     const keys = agent.keys.list().filter((k) => !k.revokedAt).length;
     io.stdout(`${JSON.stringify({ event: 'listening', url: agent.url, fingerprint256: agent.fingerprint256, backend: agent.backend.kind, certificateGenerated: agent.certificateGenerated, dataDir: options.dataDir, apiKeys: keys })}\n`);
+    if (options.boi && !options.boi.profile) io.stderr("no site profile (--profile): running on unverified guesses and headcount answers 501; run 'ml-connector agent selftest' first\n");
     if (keys === 0 && !options.clientCa) io.stderr(`no API keys yet: create one with 'ml-connector agent keys add --name <client> --data ${options.dataDir}'\n`);
     await untilAborted(io.stopSignal);
     await agent.close();

@@ -62,7 +62,7 @@ export interface RunningAgent {
   close(graceMs?: number): Promise<void>;
 }
 
-function agentVersion(): string {
+export function agentVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 

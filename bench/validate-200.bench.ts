@@ -26,8 +26,9 @@ try {
   cpSync(join(root, 'mappings'), join(dir, 'mappings'), { recursive: true });
   mkdirSync(join(dir, 'pipelines'));
   const example = readFileSync(join(root, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
+  // Names and webhook paths differ: validate refuses two pipelines of one folder sharing either.
   for (let i = 0; i < FILES; i++) {
-    writeFileSync(join(dir, 'pipelines', `p${String(i).padStart(3, '0')}.yaml`), example.replace('name: keystone-bamboohr-to-sage100', `name: keystone-${i}`));
+    writeFileSync(join(dir, 'pipelines', `p${String(i).padStart(3, '0')}.yaml`), example.replace('name: keystone-bamboohr-to-sage100', `name: keystone-${i}`).replace('/hooks/keystone/bamboohr', `/hooks/keystone-${i}/bamboohr`));
   }
   const installed = realpathSync(packAndInstall(join(dir, 'package')).bin);
   const validate: number[] = [];

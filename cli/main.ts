@@ -8,6 +8,7 @@ import { dispatch, type ProgramInfo } from '../runtime/cli/dispatch.ts';
 import { initCommand } from '../runtime/cli/init-command.ts';
 import { lazyCommand } from '../runtime/cli/lazy-command.ts';
 import { processIo, reportStrayErrors } from '../runtime/cli/process-io.ts';
+import { secretsCommand } from '../runtime/cli/secrets-command.ts';
 
 export const program: ProgramInfo = {
   name: 'ml-connector',
@@ -21,9 +22,11 @@ export const commands: readonly Command[] = [
   lazyCommand('test', 'run the input → expected cases of mapping tables and JSONata files', async () => (await checks()).test),
   initCommand(program, new URL('../templates/init/', import.meta.url)),
   lazyCommand('demo', 'run the embedded Keystone Building Supply example', async () => (await checks()).demo),
+  secretsCommand(),
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
   lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),
+  lazyCommand('agent selftest', 'Probe Sage 100 (read-only) and write a site profile for the agent', async () => (await import('../agent/selftest/command.ts')).agentSelftestCommand),
 ];
 
 export async function main(args: string[]): Promise<number> {

@@ -36,7 +36,7 @@ describe('user mistakes', () => {
   });
 
   it.each([
-    [['agent', 'selftest'], 2, "unexpected argument 'selftest'"],
+    [['agent', 'frobnicate'], 2, "unexpected argument 'frobnicate'"],
     [['agent', '--cert', 'c.pem'], 2, 'give both --cert and --key'],
     [['agent', '--cert', 'missing.pem', '--key', 'missing.key', '--port', '0', '--data', 'agent'], 1, 'missing.pem does not exist'],
     [['agent', '--data', 'a-file', '--port', '0'], 2, 'is a file; the agent keeps its data in a directory'],

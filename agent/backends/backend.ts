@@ -52,13 +52,16 @@ export interface Headcount {
   accountKey: string;
   costCenter: Record<string, string>;
   period: string;
+  /** The fiscal year and period (01–13) Sage keeps the figure under, from its fiscal calendar. */
+  fiscalYear?: string;
+  fiscalPeriod?: string;
   headcount: number;
   etag: string;
 }
 
 export interface HeadcountInput {
   costCenter: Record<string, string>;
-  /** `YYYY-MM`: the fiscal year and period (calendar months assumed; see README). */
+  /** `YYYY-MM`: a calendar month; stored under the fiscal period holding its last day (see README). */
   period: string;
   headcount: number;
 }
@@ -86,11 +89,24 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Where the boi driver's site-specific answers came from, and whether a selftest verified them. */
+export interface ProfileStatus {
+  /** `file` (--profile), `simulator` (the sim's own answers) or `defaults` (unverified guesses). */
+  source: 'file' | 'simulator' | 'defaults';
+  file?: string;
+  verified: boolean;
+  verifiedAt?: string;
+  verifiedCompany?: string;
+  /** Headcount is served only with a profile whose selftest verified its prerequisites. */
+  headcount: boolean;
+}
+
 export interface BackendStatus {
   backend: 'sim' | 'boi';
   draining: boolean;
   sessionsOpen: number;
   sessionsBusy: number;
+  profile?: ProfileStatus;
 }
 
 export interface Backend {
