@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { loadingState } from '../../runtime/cli/state-errors.ts';
 import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';
+import { SandboxStartError } from './start-error.ts';
 import type { RuntimeSettings, ThrottleWindow } from './options.ts';
 import type { CompanySpec } from './model.ts';
 import { DEFAULT_COMPANY } from './seed.ts';
@@ -21,10 +22,11 @@ Starts a local stand-in for BambooHR's API and prints one JSON line: base URLs, 
 OAuth client id/secret/redirect URI of the seeded company "keystone". Runs until interrupted.
 
   --port N                    port on 127.0.0.1 (default 0: any free port)
-  --data FILE                 load state from FILE if it exists; save every change to it
+  --data FILE                 load state from FILE if it exists; save every change to it (0600;
+                              its folder must exist)
   --employees N               size of the default company (default 200)
   --company DOMAIN[:N]        serve another company too (repeatable)
-  --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/*
+  --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/* (required off loopback)
   --tls                       serve HTTPS with a fresh self-signed certificate (printed in the JSON line
                               as tls.certificate and tls.fingerprint256, for clients to pin)
   --cert FILE --key FILE      serve HTTPS with this certificate and key (PEM)
@@ -101,13 +103,22 @@ async function tlsArg(generate: boolean, certFile: string | undefined, keyFile: 
   return generate ? generateSandboxCertificate() : undefined;
 }
 
-/** The state file: a file (or nothing yet) in a directory that exists, so saving cannot fail later. */
+/** The state file must be a file: a directory there would fail only when the sandbox reads it. */
 function dataFileArg(value: string | undefined, cwd: string): string | undefined {
   if (value === undefined) return undefined;
   const file = resolve(cwd, value);
   if (existsSync(file) && !statSync(file).isFile()) throw new UsageError(`--data ${value} is a directory; it names the file the sandbox keeps its state in`);
-  if (!existsSync(dirname(file))) throw new UsageError(`--data ${value}: the directory ${dirname(file)} does not exist`);
   return file;
+}
+
+/** A refusal to start (admin API open to the network, missing --data folder) is a usage error. */
+async function start<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SandboxStartError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export const bamboohrSandboxCommand: Command = {
@@ -152,7 +163,7 @@ export const bamboohrSandboxCommand: Command = {
     if (throttle) settings.throttle = throttle;
     const tls = await tlsArg(values.tls === true, values.cert, values.key);
     const dataFile = dataFileArg(values.data, io.cwd);
-    const sandbox = await loadingState(`--data ${values.data}`, () => startBambooSandbox({
+    const sandbox = await loadingState(`--data ${values.data}`, () => start(() => startBambooSandbox({
       ...(tls ? { tls } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
@@ -161,9 +172,7 @@ export const bamboohrSandboxCommand: Command = {
       companies,
       settings,
       logger: createLogger({ name: 'bamboohr-sandbox' }),
-    }));
-    const loopback = !values.host || ['127.0.0.1', 'localhost', '::1'].includes(values.host);
-    if (!loopback && !values['admin-token']) io.stderr('warning: the sandbox admin API (/_sandbox) is open to the network; pass --admin-token\n');
+    })));
     io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);
     await untilAborted(io.stopSignal);
     await sandbox.close();
