@@ -35,6 +35,7 @@ const WRAPPERS: Record<string, string | string[]> = {
   lowdb: 'runtime/lib/lowdb.ts',
   'node-cron': 'runtime/lib/cron.ts',
   'csv-parse': 'runtime/lib/csv.ts',
+  tinyglobby: 'runtime/lib/glob.ts',
 };
 
 function importsOf(text: string): string[] {
