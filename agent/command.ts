@@ -1,11 +1,12 @@
 // CLI commands: `ml-connector agent` runs the agent until stopped; `ml-connector agent keys` manages
 // its API keys (the dispatcher matches the longer name first).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../runtime/cli/args.ts';
 import { EXIT, UsageError, type CliIo, type Command } from '../runtime/cli/command.ts';
 import { untilAborted } from '../runtime/cli/process-io.ts';
+import { loadingState } from '../runtime/cli/state-errors.ts';
 import { createLogger } from '../runtime/lib/log.ts';
 import { ApiKeyStore } from './auth/keys.ts';
 import { parseVariant, type SimVariant } from './backends/sim/variant.ts';
@@ -60,7 +61,11 @@ Manages the agent's API keys (stored hashed in DIR/api-keys.json; a running agen
  */
 export function dataDir(value: string | undefined, io: CliIo, platform = process.platform): string {
   const given = value ?? io.env.ML_CONNECTOR_AGENT_DATA;
-  if (given) return resolve(io.cwd, given);
+  if (given) {
+    const dir = resolve(io.cwd, given);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir} is a file; the agent keeps its data in a directory`);
+    return dir;
+  }
   if (platform === 'win32') return join(io.env.LOCALAPPDATA ?? join(io.env.USERPROFILE ?? homedir(), 'AppData', 'Local'), 'ml-connector', 'agent');
   return join(io.env.XDG_STATE_HOME ?? join(io.env.HOME ?? homedir(), '.local', 'state'), 'ml-connector', 'agent');
 }
@@ -74,30 +79,28 @@ function count(name: string, value: string | undefined, min: number, max: number
 }
 
 function agentOptions(args: string[], io: CliIo): AgentOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      backend: { type: 'string', default: 'sim' },
-      port: { type: 'string', default: '8443' },
-      host: { type: 'string', default: '127.0.0.1' },
-      data: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      'alt-name': { type: 'string', multiple: true },
-      'client-ca': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      home: { type: 'string' },
-      user: { type: 'string' },
-      company: { type: 'string', multiple: true },
-      sessions: { type: 'string' },
-      'headcount-account': { type: 'string' },
-      'sim-licences': { type: 'string' },
-      'sim-lock-message': { type: 'string' },
-      'sim-variant': { type: 'string' },
-      profile: { type: 'string' },
-    },
-    strict: true,
+  const { values, positionals } = parseCommandArgs(args, {
+    backend: { type: 'string', default: 'sim' },
+    port: { type: 'string', default: '8443' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'alt-name': { type: 'string', multiple: true },
+    'client-ca': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    home: { type: 'string' },
+    user: { type: 'string' },
+    company: { type: 'string', multiple: true },
+    sessions: { type: 'string' },
+    'headcount-account': { type: 'string' },
+    'sim-licences': { type: 'string' },
+    'sim-lock-message': { type: 'string' },
+    'sim-variant': { type: 'string' },
+    profile: { type: 'string' },
   });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (the agent's subcommands are 'keys' and 'selftest')`);
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('give both --cert and --key, or neither (without them the agent generates a certificate)');
   const port = count('port', values.port, 0, 65535) ?? 8443;
   const maxBodyBytes = count('max-body-bytes', values['max-body-bytes'], 1024, 64 * 1024 * 1024);
   const licences = count('sim-licences', values['sim-licences'], 0, 1000);
@@ -163,7 +166,7 @@ export const agentCommand: Command = {
     const logger = createLogger({ name: 'sage100-agent', level: io.env.LOG_LEVEL ?? 'info' });
     let agent;
     try {
-      agent = await startAgent({ ...options, logger });
+      agent = await loadingState(`--data ${options.dataDir}`, () => startAgent({ ...options, logger }));
     } catch (error) {
       if (!(error instanceof AgentStartupError)) throw error;
       io.stderr(`agent: refusing to start: ${error.describe()}\n`);
@@ -184,13 +187,13 @@ export const agentKeysCommand: Command = {
   summary: "Add, list or revoke the Sage 100 agent's API keys",
   usage: KEYS_USAGE,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseCommandArgs(args, { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } });
     const [action, id] = positionals;
     let store: ApiKeyStore;
     try {
       const dir = dataDir(values.data, io);
       ensurePrivateDir(dir);
-      store = new ApiKeyStore(dir);
+      store = await loadingState(`--data ${dir}`, async () => new ApiKeyStore(dir));
     } catch (error) {
       if (!(error instanceof AgentStartupError)) throw error;
       io.stderr(`agent keys: ${error.describe()}\n`);

@@ -4,6 +4,7 @@ import { commands } from '../cli/main.ts';
 import { agentCommand, agentKeysCommand } from '../agent/command.ts';
 import { agentSelftestCommand } from '../agent/selftest/command.ts';
 import { bamboohrSandboxCommand } from '../sandbox/bamboohr/command.ts';
+import { demo, test, validate } from '../cli/checks.ts';
 import { runCli } from './support/cli.ts';
 import { planCommand } from '../runtime/cli/plan-command.ts';
 import { replayCommand, runCommand } from '../runtime/cli/run-command.ts';
@@ -15,7 +16,7 @@ const none = createRegistry([]);
 const engineCommands = [runCommand(none), planCommand(none), replayCommand(none), auditCommand(), quarantineListCommand(), snapshotExportCommand(), serveCommand(none)];
 
 describe('command list', () => {
-  it.each([bamboohrSandboxCommand, agentCommand, agentKeysCommand, agentSelftestCommand, ...engineCommands])('$name is listed with its own name and summary', (real) => {
+  it.each([validate, test, demo, bamboohrSandboxCommand, agentCommand, agentKeysCommand, agentSelftestCommand, ...engineCommands])('$name is listed with its own name and summary', (real) => {
     const listed = commands.find((c) => c.name === real.name);
     expect(listed?.summary).toBe(real.summary);
   });

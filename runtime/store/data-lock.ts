@@ -3,15 +3,11 @@
 // left by a process that no longer runs (killed with -9) is taken over.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { MlcError } from '../errors.ts';
+import { isProcessRunning } from '../util/process-alive.ts';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Locks this process holds: a lock file naming our own pid that is not among them was left by an
+ * earlier process that had the same pid (pid 1 in a restarted container), and is taken over. */
+const held = new Set<string>();
 
 export function acquireDataLock(file: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -19,11 +15,16 @@ export function acquireDataLock(file: string): () => void {
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      held.add(file);
+      return () => {
+        held.delete(file);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && alive(owner)) {
+      const live = owner === process.pid ? held.has(file) : Number.isInteger(owner) && isProcessRunning(owner);
+      if (live) {
         throw new MlcError('MLC_STORE_LOCKED', `${file}: process ${owner} is using this state directory; one process writes a --data directory at a time`);
       }
       rmSync(file, { force: true });

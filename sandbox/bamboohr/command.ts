@@ -4,7 +4,9 @@ import { EXIT, UsageError, type Command } from '../../runtime/cli/command.ts';
 import { parseCommandArgs } from '../../runtime/cli/args.ts';
 import { untilAborted } from '../../runtime/cli/process-io.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadingState } from '../../runtime/cli/state-errors.ts';
 import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';
 import { SandboxStartError } from './start-error.ts';
@@ -101,6 +103,14 @@ async function tlsArg(generate: boolean, certFile: string | undefined, keyFile: 
   return generate ? generateSandboxCertificate() : undefined;
 }
 
+/** The state file must be a file: a directory there would fail only when the sandbox reads it. */
+function dataFileArg(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined) return undefined;
+  const file = resolve(cwd, value);
+  if (existsSync(file) && !statSync(file).isFile()) throw new UsageError(`--data ${value} is a directory; it names the file the sandbox keeps its state in`);
+  return file;
+}
+
 /** A refusal to start (admin API open to the network, missing --data folder) is a usage error. */
 async function start<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -152,16 +162,17 @@ export const bamboohrSandboxCommand: Command = {
     const throttle = throttleArg(values.throttle);
     if (throttle) settings.throttle = throttle;
     const tls = await tlsArg(values.tls === true, values.cert, values.key);
-    const sandbox = await start(() => startBambooSandbox({
+    const dataFile = dataFileArg(values.data, io.cwd);
+    const sandbox = await loadingState(`--data ${values.data}`, () => start(() => startBambooSandbox({
       ...(tls ? { tls } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
-      ...(values.data ? { dataFile: values.data } : {}),
+      ...(dataFile ? { dataFile } : {}),
       ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
       companies,
       settings,
       logger: createLogger({ name: 'bamboohr-sandbox' }),
-    }));
+    })));
     io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);
     await untilAborted(io.stopSignal);
     await sandbox.close();

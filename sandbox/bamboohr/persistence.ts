@@ -4,6 +4,7 @@
 // never stops the sandbox.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ConnectorRuntimeError } from '../../runtime/errors.ts';
 import type { Logger } from '../../runtime/lib/log.ts';
 import type { Company } from './model.ts';
 
@@ -15,7 +16,7 @@ interface Snapshot {
 export function loadSnapshot(file: string): Company[] | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-  if (parsed.version !== 1 || !Array.isArray(parsed.companies)) throw new Error(`${file} is not a BambooHR sandbox data file`);
+  if (parsed.version !== 1 || !Array.isArray(parsed.companies)) throw new ConnectorRuntimeError('MLC_STATE_CORRUPT', `${file} is not a BambooHR sandbox data file`);
   return parsed.companies;
 }
 

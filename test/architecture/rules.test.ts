@@ -36,6 +36,7 @@ const WRAPPERS: Record<string, string | string[]> = {
   'node-cron': 'runtime/lib/cron.ts',
   'prom-client': 'runtime/lib/metrics.ts',
   'csv-parse': 'runtime/lib/csv.ts',
+  tinyglobby: 'runtime/lib/glob.ts',
 };
 
 function importsOf(text: string): string[] {

@@ -10,7 +10,7 @@ import { engineCommands } from '../support/engine-cli.ts';
 async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await dispatch('ml-connector', engineCommands, args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, cwd, stopSignal: new AbortController().signal });
+  const code = await dispatch({ name: 'ml-connector', version: 'test' }, engineCommands, args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, cwd, stopSignal: new AbortController().signal });
   return { code, stdout, stderr };
 }
 

@@ -60,6 +60,11 @@ describe('lowdb store: durability', () => {
     writeFileSync(join(dir, 'lock'), '999999999');
     const again = await open(dir);
     await again.close();
+    // A lock naming this process's own pid that this process does not hold: left by an earlier
+    // process with the same pid (pid 1 in a restarted container).
+    writeFileSync(join(dir, 'lock'), String(process.pid));
+    const restarted = await open(dir);
+    await restarted.close();
   });
 
   it('cuts off a torn audit line and the audit of a commit the state never recorded', async () => {

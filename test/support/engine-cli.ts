@@ -14,5 +14,5 @@ export const testRegistry = createRegistry([testSourceDefinition(), testSinkDefi
 export const engineCommands = [runCommand(testRegistry), planCommand(testRegistry), replayCommand(testRegistry), auditCommand(), quarantineListCommand(), snapshotExportCommand(), serveCommand(testRegistry)];
 
 export async function main(args: string[]): Promise<number> {
-  return dispatch('ml-connector', engineCommands, args, processIo());
+  return dispatch({ name: 'ml-connector', version: 'test' }, engineCommands, args, processIo());
 }
