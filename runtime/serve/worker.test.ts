@@ -102,7 +102,7 @@ describe('serve worker', () => {
     await w.step();
     const jobs = await store.jobs.list('test-headcount');
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ kind: 'keys', keys: [], notBefore: new Date(now.getTime() + 120_000).toISOString() });
+    expect(jobs[0]).toMatchObject({ kind: 'changed', notBefore: new Date(now.getTime() + 120_000).toISOString() });
     probe.fault = undefined;
     now = new Date(now.getTime() + 120_000);
     await w.step();

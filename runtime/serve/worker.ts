@@ -80,8 +80,9 @@ export function createWorker(options: WorkerOptions): Worker {
     const delays = pending.map((p) => p.retryAfterMs ?? backoffDelayMs(Math.max(1, p.attempts), policy, options.random));
     const at = new Date(clock().getTime() + Math.max(1_000, Math.min(...delays)));
     // One retry job per pipeline per minute, however many pending changes wait: traffic stays bounded.
+    // A changed-since batch recomputes the desired state, where every pending change shows up again.
     const bucket = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
-    await options.store.jobs.enqueue({ pipeline: opened.compiled.name, kind: 'keys', keys: [] }, { dedupeKey: `${opened.compiled.name}#pending@${bucket}`, notBefore: at });
+    await options.store.jobs.enqueue({ pipeline: opened.compiled.name, kind: 'changed' }, { dedupeKey: `${opened.compiled.name}#pending@${bucket}`, notBefore: at });
     options.metrics?.retries.inc({ pipeline: opened.compiled.name });
   }
 
