@@ -97,7 +97,7 @@ describe('service server', () => {
     }
     const results: number[] = [];
     for (let i = 0; i < 20; i += 1) {
-      const body = `{"ids":[${i}]}`;
+      const body = `{"ids":[${i}],"during":"held connections"}`;
       results.push((await post(`${s.url}/hooks/p`, body, signed(body))).status);
     }
     for (const socket of held) socket.destroy();
