@@ -1,11 +1,11 @@
 // The CLI commands as a user runs them: `agent keys add|list|revoke`, and `agent` printing its URL
 // and fingerprint on start and stopping cleanly on the stop signal.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../runtime/cli/command.ts';
 import { createDispatcher, httpRequest } from '../runtime/lib/http-client.ts';
-import { agentCommand, agentKeysCommand } from './command.ts';
+import { agentCommand, agentKeysCommand, dataDir } from './command.ts';
 import { tempDir } from './test-support.ts';
 
 function io(cwd: string, controller = new AbortController()): CliIo & { out: string[]; err: string[] } {
@@ -60,6 +60,28 @@ describe('ml-connector agent', () => {
   it('refuses bad options with a usage error', async () => {
     await expect(agentCommand.run(['--backend', 'odbc'], io('/tmp'))).rejects.toThrow(/sim or boi/);
     await expect(agentCommand.run(['--backend', 'boi', '--port', '0'], io('/tmp'))).rejects.toThrow(/--home/);
+  });
+
+  it('validates numeric options instead of switching a limit off (issue 16, finding 7)', async () => {
+    for (const [option, value] of [['--max-body-bytes', 'abc'], ['--max-body-bytes', '1e9'], ['--sim-licences', '2.5'], ['--port', '80x'], ['--sessions', '0']] as const) {
+      await expect(agentCommand.run([option, value, '--data', '/nonexistent/agent'], io('/tmp')), `${option} ${value}`).rejects.toThrow(new RegExp(`${option} must be a whole number`));
+    }
+  });
+
+  it('keeps its data outside the working directory by default, and refuses an unsafe one without a stack trace', async () => {
+    const env = (extra: Record<string, string>): CliIo => ({ ...io('/work/checkout'), env: extra });
+    expect(dataDir(undefined, env({ HOME: '/home/ops' }), 'linux')).toBe('/home/ops/.local/state/ml-connector/agent');
+    expect(dataDir(undefined, env({ HOME: '/home/ops', XDG_STATE_HOME: '/state' }), 'linux')).toBe('/state/ml-connector/agent');
+    expect(dataDir(undefined, env({ LOCALAPPDATA: 'C:\\Users\\svc\\AppData\\Local' }), 'win32')).toMatch(/^C:\\Users\\svc\\AppData\\Local.ml-connector.agent$/);
+    expect(dataDir('data', env({}), 'linux')).toBe('/work/checkout/data');
+    if (process.platform === 'win32') return;
+    const dir = tempDir();
+    chmodSync(dir.path, 0o777);
+    const cli = io(dir.path);
+    expect(await agentCommand.run(['--port', '0', '--data', dir.path], cli)).toBe(1);
+    expect(cli.err.join('')).toMatch(/refusing to start: .*can be written by other users[\s\S]*fix: chmod 700/);
+    expect(cli.err.join('')).not.toMatch(/\n\s+at /);
+    dir.remove();
   });
 });
 

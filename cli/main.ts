@@ -1,29 +1,37 @@
 // The product's command list. runtime/ owns the generic commands; system-specific ones (the
-// sandbox, the agent) are composed in here so that runtime/ never names a system.
+// sandbox, the agent) are composed in here so that runtime/ never names a system. Every command
+// but init loads on first use (a test checks the summaries listed here match the real ones), so
+// `--help` starts fast.
+import { readFileSync } from 'node:fs';
 import type { Command } from '../runtime/cli/command.ts';
-import { dispatch } from '../runtime/cli/dispatch.ts';
-import { processIo } from '../runtime/cli/process-io.ts';
-import { testCommand } from '../runtime/cli/test-command.ts';
-import { validateCommand } from '../runtime/cli/validate-command.ts';
-import { createRegistry } from '../runtime/connectors/registry.ts';
-import { connectorDefinitions } from '../connectors/index.ts';
-import { demoCommand } from './demo-command.ts';
+import { dispatch, type ProgramInfo } from '../runtime/cli/dispatch.ts';
+import { initCommand } from '../runtime/cli/init-command.ts';
 import { lazyCommand } from '../runtime/cli/lazy-command.ts';
+import { processIo, reportStrayErrors } from '../runtime/cli/process-io.ts';
 import { secretsCommand } from '../runtime/cli/secrets-command.ts';
-import { pingCommand } from '../runtime/cli/ping-command.ts';
 
-export const registry = createRegistry(connectorDefinitions);
+export const program: ProgramInfo = {
+  name: 'ml-connector',
+  version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+};
 
-const validate = validateCommand(registry);
-const test = testCommand();
+const checks = () => import('./checks.ts');
 
 export const commands: readonly Command[] = [
-  validate,
-  test,
-  demoCommand(validate, test),
+  lazyCommand('validate', 'check pipelines, mapping tables and JSONata files (for CI)', async () => (await checks()).validate),
+  lazyCommand('test', 'run the input → expected cases of mapping tables and JSONata files', async () => (await checks()).test),
+  initCommand(program, new URL('../templates/init/', import.meta.url)),
+  lazyCommand('demo', 'run the embedded Keystone Building Supply example', async () => (await checks()).demo),
   secretsCommand(),
-  pingCommand(registry),
-  // The servers load only when asked for (a test checks that these summaries match theirs).
+  // The engine's commands, with the registry the checking commands share.
+  lazyCommand('run', 'run a pipeline once: read, map, compare with the sink, apply, commit', async () => (await import('../runtime/cli/run-command.ts')).runCommand((await checks()).registry)),
+  lazyCommand('plan', 'show what a run would change in the sink, writing nothing', async () => (await import('../runtime/cli/plan-command.ts')).planCommand((await checks()).registry)),
+  lazyCommand('serve', 'Run every pipeline of a folder: webhooks, cron, retries, health and metrics', async () => (await import('../runtime/cli/serve-command.ts')).serveCommand((await checks()).registry)),
+  lazyCommand('replay', 'run quarantined records again through the current pipeline', async () => (await import('../runtime/cli/run-command.ts')).replayCommand((await checks()).registry)),
+  lazyCommand('audit', "show a record's trail: read, mapped, written, quarantined", async () => (await import('../runtime/cli/state-commands.ts')).auditCommand()),
+  lazyCommand('quarantine list', 'list quarantined records and their causes', async () => (await import('../runtime/cli/state-commands.ts')).quarantineListCommand()),
+  lazyCommand('snapshot export', 'write the mirror and the last actual state, for plan --from-snapshot', async () => (await import('../runtime/cli/state-commands.ts')).snapshotExportCommand()),
+  lazyCommand('ping', "Check that a pipeline's source and sink can be reached (versions, accounts, certificates)", async () => (await import('../runtime/cli/ping-command.ts')).pingCommand((await checks()).registry)),
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
   lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),
@@ -31,5 +39,6 @@ export const commands: readonly Command[] = [
 ];
 
 export async function main(args: string[]): Promise<number> {
-  return dispatch('ml-connector', commands, args, processIo());
+  reportStrayErrors(program.name, { debug: args.includes('--debug'), version: program.version });
+  return dispatch(program, commands, args, processIo());
 }

@@ -70,6 +70,12 @@ export interface HeadcountInput {
 export interface Condition {
   ifMatch?: string;
   ifNoneMatch?: string;
+  /**
+   * Internal, never from a client: succeed (writing nothing) only when the record exists and already
+   * is what the write asks for; otherwise etag_mismatch with rule `not-applied`. How the agent finds
+   * out whether a write whose first run was never answered took effect.
+   */
+  reconcile?: boolean;
 }
 
 export interface Upserted<T> {

@@ -1,6 +1,7 @@
 // How diagnostics are shown: for people (text), for programs (json), for GitHub Actions (annotations).
 import { formatPosition, isError, severityOf, type Diagnostic, type Severity } from '../load/diagnostic.ts';
 import type { FileReport } from '../validate/validate-files.ts';
+import { paint, type Painter } from './colors.ts';
 
 export type ReportFormat = 'text' | 'json' | 'github';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'github'];
@@ -8,10 +9,12 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'github'
 const TEXT_LABEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const GITHUB_COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
-export function formatDiagnosticText(d: Diagnostic): string {
+export function formatDiagnosticText(d: Diagnostic, color: Painter = paint(false)): string {
   const where = d.path ? ` (at ${d.path})` : '';
-  const hint = d.hint ? `\n    hint: ${d.hint}` : '';
-  return `${formatPosition(d)}: ${TEXT_LABEL[severityOf(d)]} ${d.code}: ${d.message}${where}${hint}\n`;
+  const hint = d.hint ? `\n    ${color.dim(`hint: ${d.hint}`)}` : '';
+  const severity = severityOf(d);
+  const label = { error: color.red, warning: color.yellow, info: color.dim }[severity](TEXT_LABEL[severity]);
+  return `${color.bold(formatPosition(d))}: ${label} ${d.code}: ${d.message}${where}${hint}\n`;
 }
 
 /** GitHub Actions workflow commands: data is escaped so a message cannot end the command early. */
@@ -28,7 +31,7 @@ export function formatDiagnosticGithub(d: Diagnostic): string {
   return `::${GITHUB_COMMAND[severityOf(d)]} file=${escapeProperty(d.file)}${position},title=${escapeProperty(d.code)}::${escapeData(message)}\n`;
 }
 
-export function renderReport(all: readonly FileReport[], format: ReportFormat): string {
+export function renderReport(all: readonly FileReport[], format: ReportFormat, options: { color?: boolean } = {}): string {
   const reports = all.filter((r) => r.kind !== 'other');
   const skipped = all.filter((r) => r.kind === 'other').map((r) => r.file);
   const diagnostics = reports.flatMap((r) => r.diagnostics);
@@ -42,7 +45,8 @@ export function renderReport(all: readonly FileReport[], format: ReportFormat): 
   const note = skipped.length > 0 ? `skipped ${skipped.length} YAML file${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not a pipeline, mapping table or cases file: ${skipped.join(', ')}\n` : '';
   const tail = note + summary(reports.length, invalidFiles, errors, warnings);
   if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('') + tail;
-  return diagnostics.map(formatDiagnosticText).join('') + tail;
+  const color = paint(options.color === true);
+  return diagnostics.map((d) => formatDiagnosticText(d, color)).join('') + tail;
 }
 
 /** Every diagnostic in JSON says what it is, so a program need not know that an absent severity means error. */

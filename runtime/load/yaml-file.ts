@@ -39,11 +39,15 @@ const HINTS: Record<string, string> = {
 
 export function parseYamlFile(file: string, text: string): YamlParse {
   const { document, lineCounter } = parseYamlDocument(text);
-  // A stack overflow can surface twice (as an error, and as a tag that failed to resolve): one message.
+  // A stack overflow can surface twice (as an error, and as a tag that failed to resolve), at the
+  // same place or (Node 24) a column apart: one message per document.
   const seen = new Set<string>();
   const problems = yamlProblems(document)
     .map((p) => (/call stack size/i.test(p.message) ? { ...p, code: 'RESOURCE_EXHAUSTION' } : p))
-    .filter((p) => !seen.has(`${p.code}|${p.line}|${p.col}`) && seen.add(`${p.code}|${p.line}|${p.col}`));
+    .filter((p) => {
+      const key = p.code === 'RESOURCE_EXHAUSTION' ? p.code : `${p.code}|${p.line}|${p.col}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
   if (problems.length > 0) {
     // One misplaced key makes the parser report several things, and every later sibling again: the first says it.
     // Only when it is the first thing wrong: after another mistake (an unclosed bracket) it is a consequence.

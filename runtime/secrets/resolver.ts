@@ -87,8 +87,9 @@ export function createSecretResolver(options: SecretResolverOptions): SecretReso
     return found?.value;
   }
 
-  const describe = (): string =>
-    [`the store ${store.path}`, 'ML_CONNECTOR_SECRET_<NAME>', ...(secretsDir ? [`${secretsDir}/<name>`] : [])].join(', then ');
+  /** Where a secret is looked for; with a name, the concrete variable and file to set. */
+  const describe = (name?: string): string =>
+    [`the store ${store.path}`, name ? secretEnvName(name) : 'ML_CONNECTOR_SECRET_<NAME>', ...(secretsDir ? [`${secretsDir}/${name ?? '<name>'}`] : [])].join(', then ');
 
   return {
     storePath: store.path,

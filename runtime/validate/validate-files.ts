@@ -29,6 +29,7 @@ export function classify(path: string, text: string): FileKind {
   if (path.endsWith('.jsonata')) return 'jsonata';
   if (/\.csv$/i.test(path)) return 'mapping';
   if (isCasesFile(path)) return 'cases';
+  if (isForeignYaml(text)) return 'other';
   // The usual block style is decided from the text; anything else (flow style, quoted or indented
   // keys) from the parsed top-level keys, so such a pipeline is checked rather than skipped.
   if (/^rows\s*:/m.test(text) && !/^source\s*:/m.test(text)) return 'mapping';
@@ -36,6 +37,15 @@ export function classify(path: string, text: string): FileKind {
   const keys = topLevelKeys(text);
   if (keys.includes('rows') && !keys.includes('source')) return 'mapping';
   return keys.some((k) => PIPELINE_KEYS.includes(k)) ? 'pipeline' : 'other';
+}
+
+/**
+ * YAML of other tools that shares a key with pipelines (docker-compose's `version`, a Helm chart's
+ * `name`/`version`/`description`): Kubernetes-style `apiVersion`/`kind`, compose `services`, OpenAPI,
+ * or Go template actions (`{{ .Values… }}`, `{{- include … }}`) that only Helm's templates contain.
+ */
+function isForeignYaml(text: string): boolean {
+  return /^(apiVersion|kind|services|openapi|swagger)\s*:/m.test(text) || /\{\{-?\s*[.$a-z]/.test(text);
 }
 
 /** The keys of a YAML document that is a mapping; none when it is not one or does not parse. */

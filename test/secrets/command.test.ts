@@ -125,7 +125,7 @@ describe('ml-connector secrets', () => {
     expect(missing.code).toBe(1);
     const report = JSON.parse(missing.stdout) as { diagnostics: { code: string; message: string; hint?: string }[] };
     expect(report.diagnostics.map((d) => [d.code, d.message])).toEqual([['MLC_SECRET_MISSING', "secret 'sage-agent-key' is not stored"]]);
-    expect(report.diagnostics[0]?.hint).toContain('.ml-connector/secrets.json, then ML_CONNECTOR_SECRET_<NAME>');
+    expect(report.diagnostics[0]?.hint).toContain('.ml-connector/secrets.json, then ML_CONNECTOR_SECRET_SAGE_AGENT_KEY');
     const ok = await run(['validate', 'pipelines'], { env: { ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'v' } });
     expect(ok.stdout).toBe('ok: 1 file valid\n');
     expect(fixture.read(EXAMPLE_PIPELINE)).toContain('${secret:sage-agent-key}');

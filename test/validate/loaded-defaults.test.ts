@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../../cli/main.ts';
+import { registry } from '../../cli/checks.ts';
 import { repoRoot } from '../support/cli.ts';
 import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 import { loadPipeline } from '../../runtime/load/load-pipeline.ts';

@@ -83,7 +83,26 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
     clearInterval(trim);
     await backend.close();
   };
-  return { backend: { ...backend, close }, admin: simAdmin(db), db, calls };
+  return { backend: { ...withLatency(backend, db), close }, admin: simAdmin(db), db, calls };
+}
+
+const SAGE_CALLS = ['listCompanies', 'accountStructure', 'listSubAccounts', 'getSubAccount', 'upsertSubAccount', 'listAccounts', 'getAccount', 'upsertAccount', 'listHeadcount', 'upsertHeadcount'] as const;
+
+/**
+ * The latency fault as an asynchronous wait before each Sage call. It used to be a busy wait inside
+ * every COM call, which froze the whole agent (health checks, TLS handshakes, connection limits)
+ * for as long as the fault lasted.
+ */
+function withLatency(backend: Backend, db: SimDatabase): Backend {
+  const wrapped: Backend = { ...backend };
+  for (const name of SAGE_CALLS) {
+    const call = backend[name] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      if (db.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, db.faults.latencyMs));
+      return call(...args);
+    };
+  }
+  return wrapped;
 }
 
 function companyOf(db: SimDatabase, code: string) {
