@@ -16,6 +16,7 @@ export const AGENT_ERROR_MEANINGS = {
   session_lost: { kind: 'retry' },
   draining: { kind: 'retry' },
   idempotency_in_progress: { kind: 'retry' },
+  storage_unavailable: { kind: 'retry' },
   validation_failed: { kind: 'error', code: 'MLC_REMOTE_REJECTED', hint: 'the agent refused the value' },
   sage_rejected: { kind: 'error', code: 'MLC_REMOTE_REJECTED', hint: 'Sage 100 refused the write' },
   payload_too_large: { kind: 'error', code: 'MLC_REMOTE_REJECTED', hint: 'the item is too large for the agent' },

@@ -24,7 +24,8 @@ describe('registry', () => {
   });
 
   it('connectors whose behaviour is not built yet refuse to run instead of pretending', () => {
-    for (const definition of connectorDefinitions) {
+    // The Sage 100 sink runs (its own tests drive it against the agent).
+    for (const definition of connectorDefinitions.filter((d) => d.type !== 'sage100-agent-sink')) {
       expect(() => definition.create(definition.examples[0], {} as never)).toThrow(/cannot run yet/);
     }
   });
