@@ -8,7 +8,7 @@ import type { WebhookAdapter, WebhookDelivery } from '../connectors/definition.t
 
 export interface WebhookRoute {
   pipeline: string;
-  /** The trigger's path, e.g. /hooks/keystone/bamboohr. */
+  /** The trigger's path, e.g. /hooks/keystone/hr. */
   path: string;
   adapter: WebhookAdapter;
   /** The signing keys in force (two during a rotation), resolved from the secret store. */
