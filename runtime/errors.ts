@@ -47,6 +47,10 @@ export const ERROR_CATALOGUE = {
   MLC_REMOTE_REJECTED: { class: 'bad-record', summary: 'A remote system refused one request (another 4xx); the record is quarantined with its message.' },
   MLC_REMOTE_RESPONSE_TOO_LARGE: { class: 'config', summary: 'A remote system sent a response larger than the limit; the connection is not what the pipeline expects.' },
   MLC_TLS_UNTRUSTED: { class: 'config', summary: "A remote system's TLS certificate is not the one the pipeline trusts (CA or SHA-256 fingerprint); verification is never switched off." },
+  MLC_REMOTE_BAD_RESPONSE: { class: 'transient', summary: 'A remote system answered with something other than the JSON it documents (an HTML or XML page, a cut-off or malformed body).' },
+  MLC_REAUTHORIZE_REQUIRED: { class: 'config', summary: 'The stored OAuth grant is no longer valid (invalid_grant: revoked, expired or reused refresh token); a person must authorize again with the connect command.' },
+  MLC_COVERAGE_UNMAPPED: { class: 'config', summary: 'A value the source offers for a mapped field has no row in the mapping table, so records with it would be quarantined.' },
+  MLC_COVERAGE_STALE_ROW: { class: 'config', summary: 'Warning: a mapping table row names a value the source no longer offers.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
