@@ -45,7 +45,7 @@ describe('reads', () => {
   it('lists accounts with Sage-assigned keys, filtered by main account', async () => {
     const r = await t.call('GET', `${KBS}/accounts?mainAccount=6000`);
     expect(r.data.items.length).toBeGreaterThanOrEqual(2);
-    expect(r.data.items[0]).toMatchObject({ mainAccount: '6000', accountType: '12' });
+    expect(r.data.items[0]).toMatchObject({ mainAccount: '6000', accountType: '13' });
     expect(r.data.items[0].accountKey).toMatch(/^\d{9}$/);
     const one = await t.call('GET', `${KBS}/accounts/${encodeURIComponent('6000-10-OPS-01')}`);
     expect(one.headers.etag).toBe(one.data.etag);
@@ -148,7 +148,7 @@ describe('writes', () => {
   it('creates a GL account from main account + segment codes; Sage assigns the AccountKey', async () => {
     const r = await t.call('POST', `${KBS}/accounts`, { body: { mainAccount: '6100', segments: { '02': '20', '03': 'sls', '04': '2' }, description: 'Payroll Taxes Contractor Sales Lanc' }, idempotencyKey: ikey() });
     expect(r.status).toBe(201);
-    expect(r.data.record).toMatchObject({ account: '6100-20-SLS-02', rawAccount: '610020SLS02', accountType: '12', status: 'active' });
+    expect(r.data.record).toMatchObject({ account: '6100-20-SLS-02', rawAccount: '610020SLS02', accountType: '13', status: 'active' });
     expect(r.data.record.accountKey).toMatch(/^\d{9}$/);
   });
 
@@ -346,7 +346,7 @@ describe('Sage-side failures surface as typed errors', () => {
 
   it('drain releases sessions and refuses work until resumed', async () => {
     const drained = await t.call('POST', '/v1/_admin/drain', { key: t.adminKey });
-    expect(drained.data).toMatchObject({ draining: true, sessionsOpen: 0 });
+    expect(drained.data).toMatchObject({ draining: true, sessionsOpen: 0, profile: { source: 'simulator', verified: true, headcount: true } });
     expect((await t.call('GET', '/v1/_admin/sim/state', { key: t.adminKey })).data.licencesInUse).toBe(0);
     const r = await t.call('GET', `${KBS}/accounts`);
     expect(r.data.error).toMatchObject({ code: 'draining', retryable: true });

@@ -1,13 +1,19 @@
 // CLI commands: `ml-connector agent` runs the agent until stopped; `ml-connector agent keys` manages
 // its API keys (the dispatcher matches the longer name first).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCommandArgs } from '../runtime/cli/args.ts';
 import { EXIT, UsageError, type CliIo, type Command } from '../runtime/cli/command.ts';
 import { untilAborted } from '../runtime/cli/process-io.ts';
+import { loadingState } from '../runtime/cli/state-errors.ts';
 import { createLogger } from '../runtime/lib/log.ts';
 import { ApiKeyStore } from './auth/keys.ts';
+import { parseVariant, type SimVariant } from './backends/sim/variant.ts';
+import { ensurePrivateDir } from './data-dir.ts';
 import { startAgent, type AgentOptions } from './index.ts';
+import { loadProfileFile, ProfileError } from './profile/load.ts';
+import { AgentStartupError } from './startup-error.ts';
 
 const AGENT_USAGE = `Usage: ml-connector agent [options]
 
@@ -16,15 +22,23 @@ Prints one JSON line when listening: {"event":"listening","url":...,"fingerprint
 
   --backend sim|boi     sim = simulated Sage 100 (any OS); boi = Sage 100 via COM (Windows). Default sim.
   --port N              Default 8443 (0 = any free port).
-  --host ADDR           Interface to listen on. Default 0.0.0.0.
-  --data DIR            Certificate, API keys, idempotency log, sim data. Default ./agent-data.
+  --host ADDR           Interface to listen on. Default 127.0.0.1 (this machine only): to serve the
+                        network, name this server's LAN address and allow only the runtime's
+                        address through the firewall (see agent/README.md).
+  --data DIR            Certificate, API keys, idempotency log, sim data (kept 0700). Default
+                        $ML_CONNECTOR_AGENT_DATA, else %LOCALAPPDATA%\ml-connector\agent (Windows)
+                        or $XDG_STATE_HOME/ml-connector/agent (~/.local/state/...).
   --cert FILE --key FILE   Use this certificate instead of a generated self-signed one.
   --alt-name NAME       Extra DNS name or IP for the generated certificate (repeatable).
   --client-ca FILE      Turn on mutual TLS: only client certificates signed by this CA connect.
   --max-body-bytes N    Largest request body. Default 1048576.
+  --profile FILE        Site profile (sage-profile.json from 'agent selftest'): object names, columns,
+                        Budget Code, message patterns. Without a verified one, headcount answers 501.
 sim backend:
   --sim-licences N      Sage user licences the simulator has. Default 5.
   --sim-lock-message T  sLastErrorMsg of a locked record (the real text is unverified).
+  --sim-variant LIST    Pretend to be another Sage 100: legacy-budget, no-options, plain-properties,
+                        account-index, loose-byref (comma-separated).
 boi backend:
   --home PATH           The MAS90\\Home folder.
   --user NAME           Sage 100 user (not Administrator). Password from SAGE100_PASSWORD.
@@ -41,35 +55,56 @@ Manages the agent's API keys (stored hashed in DIR/api-keys.json; a running agen
 'add' prints the new key once: give it to the client and keep no other copy.
 `;
 
-function dataDir(value: string | undefined, io: CliIo): string {
-  return resolve(io.cwd, value ?? io.env.ML_CONNECTOR_AGENT_DATA ?? 'agent-data');
+/**
+ * The data directory: given, or a per-user state folder outside any working copy (it holds the
+ * private key and key hashes; `./agent-data` used to land inside a git checkout).
+ */
+export function dataDir(value: string | undefined, io: CliIo, platform = process.platform): string {
+  const given = value ?? io.env.ML_CONNECTOR_AGENT_DATA;
+  if (given) {
+    const dir = resolve(io.cwd, given);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir} is a file; the agent keeps its data in a directory`);
+    return dir;
+  }
+  if (platform === 'win32') return join(io.env.LOCALAPPDATA ?? join(io.env.USERPROFILE ?? homedir(), 'AppData', 'Local'), 'ml-connector', 'agent');
+  return join(io.env.XDG_STATE_HOME ?? join(io.env.HOME ?? homedir(), '.local', 'state'), 'ml-connector', 'agent');
+}
+
+/** A whole number in [min, max], or a usage error naming the option (`abc` used to switch a limit off). */
+function count(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not '${value}'`);
+  return n;
 }
 
 function agentOptions(args: string[], io: CliIo): AgentOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      backend: { type: 'string', default: 'sim' },
-      port: { type: 'string', default: '8443' },
-      host: { type: 'string', default: '0.0.0.0' },
-      data: { type: 'string' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      'alt-name': { type: 'string', multiple: true },
-      'client-ca': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      home: { type: 'string' },
-      user: { type: 'string' },
-      company: { type: 'string', multiple: true },
-      sessions: { type: 'string' },
-      'headcount-account': { type: 'string' },
-      'sim-licences': { type: 'string' },
-      'sim-lock-message': { type: 'string' },
-    },
-    strict: true,
+  const { values, positionals } = parseCommandArgs(args, {
+    backend: { type: 'string', default: 'sim' },
+    port: { type: 'string', default: '8443' },
+    host: { type: 'string', default: '127.0.0.1' },
+    data: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'alt-name': { type: 'string', multiple: true },
+    'client-ca': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    home: { type: 'string' },
+    user: { type: 'string' },
+    company: { type: 'string', multiple: true },
+    sessions: { type: 'string' },
+    'headcount-account': { type: 'string' },
+    'sim-licences': { type: 'string' },
+    'sim-lock-message': { type: 'string' },
+    'sim-variant': { type: 'string' },
+    profile: { type: 'string' },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not '${values.port}'`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (the agent's subcommands are 'keys' and 'selftest')`);
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('give both --cert and --key, or neither (without them the agent generates a certificate)');
+  const port = count('port', values.port, 0, 65535) ?? 8443;
+  const maxBodyBytes = count('max-body-bytes', values['max-body-bytes'], 1024, 64 * 1024 * 1024);
+  const licences = count('sim-licences', values['sim-licences'], 0, 1000);
+  const sessions = count('sessions', values.sessions, 1, 100);
   if (values.backend !== 'sim' && values.backend !== 'boi') throw new UsageError(`--backend must be sim or boi, not '${values.backend}'`);
   const options: AgentOptions = {
     backend: values.backend,
@@ -80,12 +115,16 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
     ...(values.key ? { keyFile: resolve(io.cwd, values.key) } : {}),
     ...(values['alt-name'] ? { altNames: values['alt-name'] } : {}),
     ...(values['client-ca'] ? { clientCa: readFileSync(resolve(io.cwd, values['client-ca']), 'utf8') } : {}),
-    ...(values['max-body-bytes'] ? { maxBodyBytes: Number(values['max-body-bytes']) } : {}),
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
   };
+  // A bad profile stops the agent here, before anything listens (ProfileError → exit 1).
+  const loaded = values.profile ? loadProfileFile(resolve(io.cwd, values.profile)) : undefined;
   if (values.backend === 'sim') {
     options.sim = {
-      ...(values['sim-licences'] ? { licences: Number(values['sim-licences']) } : {}),
+      ...(licences !== undefined ? { licences } : {}),
       ...(values['sim-lock-message'] ? { lockMessage: values['sim-lock-message'] } : {}),
+      ...(values['sim-variant'] ? { variant: simVariant(values['sim-variant']) } : {}),
+      ...(loaded ? { profile: loaded.profile, profileFile: loaded.file } : {}),
     };
   }
   if (values.backend === 'boi') {
@@ -97,11 +136,18 @@ function agentOptions(args: string[], io: CliIo): AgentOptions {
       user: values.user,
       password,
       companies: values.company.map((code) => ({ code: code.toUpperCase(), name: code.toUpperCase() })),
-      ...(values.sessions ? { maxSessions: Number(values.sessions) } : {}),
+      ...(sessions !== undefined ? { maxSessions: sessions } : {}),
       ...(values['headcount-account'] ? { headcountMainAccount: values['headcount-account'] } : {}),
+      ...(loaded ? { profile: loaded.profile, profileSource: { source: 'file' as const, file: loaded.file } } : {}),
     };
   }
   return options;
+}
+
+export function simVariant(spec: string): SimVariant {
+  const variant = parseVariant(spec);
+  if ('unknown' in variant) throw new UsageError(`--sim-variant: unknown '${variant.unknown}' (known: ${variant.known.join(', ')})`);
+  return variant;
 }
 
 export const agentCommand: Command = {
@@ -109,11 +155,26 @@ export const agentCommand: Command = {
   summary: 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)',
   usage: AGENT_USAGE,
   async run(args, io) {
-    const options = agentOptions(args, io);
+    let options: AgentOptions;
+    try {
+      options = agentOptions(args, io);
+    } catch (error) {
+      if (!(error instanceof ProfileError)) throw error;
+      io.stderr(`ml-connector agent: ${error.message}\nThe agent did not start.\n`);
+      return EXIT.invalid;
+    }
     const logger = createLogger({ name: 'sage100-agent', level: io.env.LOG_LEVEL ?? 'info' });
-    const agent = await startAgent({ ...options, logger });
+    let agent;
+    try {
+      agent = await loadingState(`--data ${options.dataDir}`, () => startAgent({ ...options, logger }));
+    } catch (error) {
+      if (!(error instanceof AgentStartupError)) throw error;
+      io.stderr(`agent: refusing to start: ${error.describe()}\n`);
+      return EXIT.invalid;
+    }
     const keys = agent.keys.list().filter((k) => !k.revokedAt).length;
     io.stdout(`${JSON.stringify({ event: 'listening', url: agent.url, fingerprint256: agent.fingerprint256, backend: agent.backend.kind, certificateGenerated: agent.certificateGenerated, dataDir: options.dataDir, apiKeys: keys })}\n`);
+    if (options.boi && !options.boi.profile) io.stderr("no site profile (--profile): running on unverified guesses and headcount answers 501; run 'ml-connector agent selftest' first\n");
     if (keys === 0 && !options.clientCa) io.stderr(`no API keys yet: create one with 'ml-connector agent keys add --name <client> --data ${options.dataDir}'\n`);
     await untilAborted(io.stopSignal);
     await agent.close();
@@ -126,9 +187,18 @@ export const agentKeysCommand: Command = {
   summary: "Add, list or revoke the Sage 100 agent's API keys",
   usage: KEYS_USAGE,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseCommandArgs(args, { data: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } });
     const [action, id] = positionals;
-    const store = new ApiKeyStore(dataDir(values.data, io));
+    let store: ApiKeyStore;
+    try {
+      const dir = dataDir(values.data, io);
+      ensurePrivateDir(dir);
+      store = await loadingState(`--data ${dir}`, async () => new ApiKeyStore(dir));
+    } catch (error) {
+      if (!(error instanceof AgentStartupError)) throw error;
+      io.stderr(`agent keys: ${error.describe()}\n`);
+      return EXIT.invalid;
+    }
     switch (action) {
       case 'add': {
         if (!values.name) throw new UsageError('keys add needs --name (who the key is for)');

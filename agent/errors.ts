@@ -25,6 +25,7 @@ export const ERRORS = {
   draining: { status: 503, retryable: true },
   not_supported: { status: 501, retryable: false },
   internal_error: { status: 500, retryable: false },
+  storage_unavailable: { status: 503, retryable: true },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,6 +9,9 @@ export function etagOf(visible: Record<string, unknown>): string {
   return `"${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}"`;
 }
 
+/** The `rule` of the etag_mismatch a reconciling probe gets when the write has not taken effect. */
+export const NOT_APPLIED = 'not-applied';
+
 /** RFC 9110 entity-tag: optional W/, then a quoted string of etagc characters. */
 const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
 
@@ -34,6 +37,10 @@ export function assertConditionHeaders(condition: Condition): void {
  * whether the write would change anything. Throws the conflict the client must resolve.
  */
 export function checkCondition(current: { etag: string } | undefined, wouldChange: boolean, condition: Condition, what: string): void {
+  if (condition.reconcile) {
+    if (!current || wouldChange) throw new AgentError('etag_mismatch', `${what} is not in the state this write asks for`, { rule: NOT_APPLIED });
+    return;
+  }
   if (condition.ifNoneMatch !== undefined) {
     if (current && condition.ifNoneMatch.trim() === '*') throw new AgentError('etag_mismatch', `${what} already exists (If-None-Match: *)`);
   }

@@ -1,33 +1,52 @@
 // The programmatic entry point: start an agent in-process (the CLI, the sink connector's tests and
 // the end-to-end demo all go through here).
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { silentLogger, type Logger } from '../runtime/lib/log.ts';
 import { ApiKeyStore } from './auth/keys.ts';
 import type { Backend } from './backends/backend.ts';
 import { createBoiBackend, type BoiBackendOptions } from './backends/boi/backend.ts';
 import { loadWinaxRuntime } from './backends/boi/winax.ts';
 import { createSimBackend, type SimAdmin, type SimBackendOptions } from './backends/sim/backend.ts';
-import { createHandler } from './http/handler.ts';
-import { routes } from './http/routes.ts';
-import { IdempotencyStore } from './idempotency/store.ts';
+import { ensurePrivateDir } from './data-dir.ts';
+import { sweepStaleTemps } from './fs-atomic.ts';
+import { guardConnections, type ConnectionLimits, type ConnectionStats } from './http/connection-guard.ts';
+import { createHandler, writeRunner } from './http/handler.ts';
+import { routes as routeTable } from './http/routes.ts';
+import { SampledLog } from './http/sampled-log.ts';
+import { reconcileUnanswered } from './idempotency/reconcile.ts';
+import { IdempotencyStore, type IdempotencyOptions } from './idempotency/store.ts';
 import { loadOrCreateCertificate } from './tls/certificate.ts';
+import { FORWARD_SECRET_CIPHERS } from '../runtime/lib/tls-ciphers.ts';
 
 export { ApiKeyStore } from './auth/keys.ts';
 export type { Backend } from './backends/backend.ts';
 /** The error catalogue (stable codes, HTTP status, retryable), for clients in this repository. */
 export { ERRORS, type ErrorCode } from './errors.ts';
+export { AgentStartupError } from './startup-error.ts';
 
 export interface AgentOptions {
   /** `sim` (simulated Sage 100, any OS), `boi` (Sage 100 through COM, Windows), or a ready Backend. */
   backend: 'sim' | 'boi' | Backend;
-  /** Where the certificate, API keys, idempotency log and (sim) data live. Created if missing. */
+  /**
+   * Where the certificate, API keys, idempotency log and (sim) data live. Created 0700 if missing;
+   * an existing one that other users can write is refused (AgentStartupError).
+   */
   dataDir: string;
   /** TCP port; 0 picks a free one (see the returned `port`). Default 8443. */
   port?: number;
-  /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 to serve the network. */
+  /** Interface to listen on. Default 127.0.0.1; name the server's own LAN address to serve the network. */
   host?: string;
+  /** Per-address and total connection limits, and the deadline to authenticate. */
+  connections?: ConnectionLimits;
+  /** TLS handshake deadline. Default 5 s (or the headers deadline, when shorter). */
+  handshakeTimeoutMs?: number;
+  /** How long an idle authenticated keep-alive connection stays open. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Idempotency log options (retention; tests inject a failing log). */
+  idempotency?: IdempotencyOptions;
   /** Supplied certificate and key (PEM files). Default: a self-signed pair generated in dataDir. */
   certFile?: string;
   keyFile?: string;
@@ -58,11 +77,15 @@ export interface RunningAgent {
   /** Admin operations of the sim backend (locks, hand edits, faults); undefined for boi. */
   sim?: SimAdmin;
   keys: ApiKeyStore;
+  /** Connections held and refused so far (what the connection limits did). */
+  connectionStats(): ConnectionStats;
+  /** Resolves when start-up reconciliation of unanswered writes has finished. */
+  reconciled: Promise<void>;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), releases Sage sessions. */
   close(graceMs?: number): Promise<void>;
 }
 
-function agentVersion(): string {
+export function agentVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
@@ -78,11 +101,13 @@ async function makeBackend(options: AgentOptions): Promise<{ backend: Backend; s
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
+  sweepStaleTemps(options.dataDir);
+  sweepStaleTemps(join(options.dataDir, 'sim'));
   const logger = options.logger ?? silentLogger();
   const identity = await loadOrCreateCertificate(options.dataDir, { certFile: options.certFile, keyFile: options.keyFile, altNames: options.altNames });
-  const keys = new ApiKeyStore(options.dataDir);
-  const idempotency = new IdempotencyStore(options.dataDir);
+  const keys = new ApiKeyStore(options.dataDir, { onRejectedReload: (error) => logger.error({ problem: error.message, fix: error.fix }, 'API keys file refused; the keys loaded before stay in force') });
+  const idempotency = new IdempotencyStore(options.dataDir, options.idempotency);
   const { backend, sim } = await makeBackend(options);
   const mutualTls = options.clientCa !== undefined;
 
@@ -92,21 +117,24 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     cert: identity.cert,
     key: identity.key,
     minVersion: 'TLSv1.2',
-    // Node's default is 120 s: a peer that opens TCP and never says hello would hold one of the
-    // maxConnections slots that long. The handshake gets the same deadline as the headers.
-    handshakeTimeout: headersTimeoutMs,
+    // TLS 1.2 suites limited to ECDHE key exchange (forward secrecy); TLS 1.3 suites all have it.
+    ciphers: FORWARD_SECRET_CIPHERS,
+    honorCipherOrder: true,
+    // Node's default is 120 s: a peer that opens TCP and never says hello would hold a slot that long.
+    handshakeTimeout: options.handshakeTimeoutMs ?? Math.min(5_000, headersTimeoutMs),
     // Node checks request/header deadlines on this interval (default 30 s); 1 s makes them hold.
     connectionsCheckingInterval: 1000,
     ...(mutualTls ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
   });
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = headersTimeoutMs;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
   server.maxHeadersCount = 100;
-  // An integration agent has a handful of clients; this bounds sockets held by anything else.
-  server.maxConnections = 256;
+  const refusals = new SampledLog(logger);
+  const guard = guardConnections(server, options.connections ?? {}, refusals);
   const inFlight = new Set<Promise<void>>();
-  const handle = createHandler({ routes: routes({ backend, sim, version: agentVersion() }), keys, idempotency, logger, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, mutualTls });
+  const routes = routeTable({ backend, sim, version: agentVersion() });
+  const handle = createHandler({ routes, keys, idempotency, logger, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, mutualTls, refusals, guard });
   server.on('request', (req, res) => {
     const done = new Promise<void>((resolve) => res.once('close', resolve));
     inFlight.add(done);
@@ -123,6 +151,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   logger.info({ url, fingerprint256: identity.fingerprint256, backend: backend.kind, mutualTls }, 'agent listening');
+  // Writes whose first run was never answered (a crash, a full disk): ask Sage whether they took
+  // effect, so their retries get the real outcome. In the background: Sage may be slow or busy.
+  const reconciled = reconcileUnanswered(idempotency, writeRunner(routes), logger).then(() => undefined);
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000): Promise<void> => {
@@ -133,12 +164,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await Promise.race([Promise.all(inFlight), grace]);
       server.closeAllConnections();
       await closed;
+      await reconciled;
       await backend.close();
       idempotency.close();
+      refusals.flush();
       logger.info('agent stopped');
     })();
     return closing;
   };
 
-  return { url, port: address.port, fingerprint256: identity.fingerprint256, certificate: identity.cert, certificateGenerated: identity.generated, backend, ...(sim ? { sim } : {}), keys, close };
+  return { url, port: address.port, fingerprint256: identity.fingerprint256, certificate: identity.cert, certificateGenerated: identity.generated, backend, ...(sim ? { sim } : {}), keys, connectionStats: guard.stats, reconciled, close };
 }

@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// The published entry point. The product is TypeScript run through tsx, so the shim registers tsx's
-// loader and hands over to the CLI; no build step is needed in the container or in CI.
-import { register } from 'tsx/esm/api';
+// The published entry point. Installed from the package, the CLI is compiled JavaScript (no .ts
+// files are shipped) and starts without transpiling; in a checkout, tsx runs the TypeScript sources.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+let main;
+if (existsSync(new URL('../cli/main.ts', import.meta.url))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+} else {
+  ({ main } = await import('../cli/main.js'));
+}
+const code = await main(process.argv.slice(2));
+// Exit explicitly once the output is written: a server that failed to close (say, it could not save
+// its state) must not keep the process alive after its command has finished.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -2,7 +2,8 @@
 // built yet; until it is, the demo says so plainly and shows what does work on the embedded example:
 // validating the pipeline and running its mapping cases.
 import { fileURLToPath } from 'node:url';
-import { EXIT, type Command } from '../runtime/cli/command.ts';
+import { parseCommandArgs } from '../runtime/cli/args.ts';
+import { EXIT, UsageError, type Command } from '../runtime/cli/command.ts';
 
 const EXAMPLE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -11,7 +12,9 @@ export function demoCommand(validate: Command, test: Command): Command {
     name: 'demo',
     summary: 'run the embedded Keystone Building Supply example',
     usage: 'Usage: ml-connector demo\n\nValidates the embedded example pipeline and runs its mapping cases.\n',
-    async run(_args, io) {
+    async run(args, io) {
+      const { positionals } = parseCommandArgs(args, {});
+      if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got '${positionals[0]}'`);
       const here = { ...io, cwd: EXAMPLE_ROOT };
       io.stdout('ml-connector demo: Keystone Building Supply, BambooHR → Sage 100\n\n');
       io.stdout('Note: the live sync demo (BambooHR sandbox → pipeline → Sage 100 agent) is not built yet;\nit arrives with the engine and end-to-end issues. What runs today:\n\n');

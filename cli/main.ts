@@ -1,30 +1,35 @@
 // The product's command list. runtime/ owns the generic commands; system-specific ones (the
-// sandbox, the agent) are composed in here so that runtime/ never names a system.
+// sandbox, the agent) are composed in here so that runtime/ never names a system. Every command
+// but init loads on first use (a test checks the summaries listed here match the real ones), so
+// `--help` starts fast.
+import { readFileSync } from 'node:fs';
 import type { Command } from '../runtime/cli/command.ts';
-import { dispatch } from '../runtime/cli/dispatch.ts';
-import { processIo } from '../runtime/cli/process-io.ts';
-import { testCommand } from '../runtime/cli/test-command.ts';
-import { validateCommand } from '../runtime/cli/validate-command.ts';
-import { createRegistry } from '../runtime/connectors/registry.ts';
-import { connectorDefinitions } from '../connectors/index.ts';
-import { demoCommand } from './demo-command.ts';
+import { dispatch, type ProgramInfo } from '../runtime/cli/dispatch.ts';
+import { initCommand } from '../runtime/cli/init-command.ts';
 import { lazyCommand } from '../runtime/cli/lazy-command.ts';
+import { processIo, reportStrayErrors } from '../runtime/cli/process-io.ts';
+import { secretsCommand } from '../runtime/cli/secrets-command.ts';
 
-export const registry = createRegistry(connectorDefinitions);
+export const program: ProgramInfo = {
+  name: 'ml-connector',
+  version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+};
 
-const validate = validateCommand(registry);
-const test = testCommand();
+const checks = () => import('./checks.ts');
 
 export const commands: readonly Command[] = [
-  validate,
-  test,
-  demoCommand(validate, test),
-  // The servers load only when asked for (a test checks that these summaries match theirs).
+  lazyCommand('validate', 'check pipelines, mapping tables and JSONata files (for CI)', async () => (await checks()).validate),
+  lazyCommand('test', 'run the input → expected cases of mapping tables and JSONata files', async () => (await checks()).test),
+  initCommand(program, new URL('../templates/init/', import.meta.url)),
+  lazyCommand('demo', 'run the embedded Keystone Building Supply example', async () => (await checks()).demo),
+  secretsCommand(),
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),
   lazyCommand('agent keys', "Add, list or revoke the Sage 100 agent's API keys", async () => (await import('../agent/command.ts')).agentKeysCommand),
+  lazyCommand('agent selftest', 'Probe Sage 100 (read-only) and write a site profile for the agent', async () => (await import('../agent/selftest/command.ts')).agentSelftestCommand),
 ];
 
 export async function main(args: string[]): Promise<number> {
-  return dispatch('ml-connector', commands, args, processIo());
+  reportStrayErrors(program.name, { debug: args.includes('--debug'), version: program.version });
+  return dispatch(program, commands, args, processIo());
 }

@@ -52,13 +52,16 @@ export interface Headcount {
   accountKey: string;
   costCenter: Record<string, string>;
   period: string;
+  /** The fiscal year and period (01–13) Sage keeps the figure under, from its fiscal calendar. */
+  fiscalYear?: string;
+  fiscalPeriod?: string;
   headcount: number;
   etag: string;
 }
 
 export interface HeadcountInput {
   costCenter: Record<string, string>;
-  /** `YYYY-MM`: the fiscal year and period (calendar months assumed; see README). */
+  /** `YYYY-MM`: a calendar month; stored under the fiscal period holding its last day (see README). */
   period: string;
   headcount: number;
 }
@@ -67,6 +70,12 @@ export interface HeadcountInput {
 export interface Condition {
   ifMatch?: string;
   ifNoneMatch?: string;
+  /**
+   * Internal, never from a client: succeed (writing nothing) only when the record exists and already
+   * is what the write asks for; otherwise etag_mismatch with rule `not-applied`. How the agent finds
+   * out whether a write whose first run was never answered took effect.
+   */
+  reconcile?: boolean;
 }
 
 export interface Upserted<T> {
@@ -86,11 +95,24 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Where the boi driver's site-specific answers came from, and whether a selftest verified them. */
+export interface ProfileStatus {
+  /** `file` (--profile), `simulator` (the sim's own answers) or `defaults` (unverified guesses). */
+  source: 'file' | 'simulator' | 'defaults';
+  file?: string;
+  verified: boolean;
+  verifiedAt?: string;
+  verifiedCompany?: string;
+  /** Headcount is served only with a profile whose selftest verified its prerequisites. */
+  headcount: boolean;
+}
+
 export interface BackendStatus {
   backend: 'sim' | 'boi';
   draining: boolean;
   sessionsOpen: number;
   sessionsBusy: number;
+  profile?: ProfileStatus;
 }
 
 export interface Backend {

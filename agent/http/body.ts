@@ -1,7 +1,7 @@
 // Reads a request body with a hard size limit. A declared Content-Length over the limit is refused
 // before a byte is read; a chunked body is cut off as soon as it passes the limit.
 import type { IncomingMessage } from 'node:http';
-import { AgentError } from '../errors.ts';
+import { AgentError, validationError } from '../errors.ts';
 
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -20,11 +20,22 @@ function tooLarge(limitBytes: number): AgentError {
   return new AgentError('payload_too_large', `request bodies are limited to ${limitBytes} bytes`);
 }
 
-/** JSON.parse with a typed error; deep nesting that overflows the parser is malformed input too. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * JSON.parse with a typed error; deep nesting that overflows the parser is malformed input too.
+ * Bytes that are not UTF-8 are refused (422), not stored as U+FFFD in Sage.
+ */
 export function parseJson(body: Buffer): unknown {
   if (body.length === 0) throw new AgentError('malformed_json', 'the request needs a JSON body');
+  let text: string;
   try {
-    return JSON.parse(body.toString('utf8'));
+    text = UTF8.decode(body);
+  } catch {
+    throw validationError('(body)', 'encoding', 'the body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new AgentError('malformed_json', `the body is not valid JSON: ${(error as Error).message}`);
   }

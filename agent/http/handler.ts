@@ -1,6 +1,8 @@
 // The HTTP adapter around the route table: authentication, body limits, JSON and contract checks,
 // idempotent writes, typed error responses and one structured log line per request (no secrets: keys,
-// bodies and headers are never logged, only the key's id).
+// bodies and headers are never logged, only the key's id). Requests without credentials are logged
+// rate-limited (sampled-log.ts) and their connection is closed after the answer, so an
+// unauthenticated client can neither fill the log nor hold keep-alive connections.
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -9,9 +11,15 @@ import type { ApiKeyStore } from '../auth/keys.ts';
 import { describeSchemaError, loadContract } from '../contract.ts';
 import { AgentError } from '../errors.ts';
 import { assertConditionHeaders } from '../etag.ts';
-import type { IdempotencyStore, StoredResponse } from '../idempotency/store.ts';
+import type { WriteRunner } from '../idempotency/reconcile.ts';
+import type { IdempotencyStore, IntentRequest } from '../idempotency/store.ts';
+import { errorResult, idempotentWrite } from '../idempotency/write-flow.ts';
 import { parseJson, readBody } from './body.ts';
+import type { ConnectionGuard } from './connection-guard.ts';
+import { addressGroup } from './connection-guard.ts';
 import type { Route, RouteResult } from './routes.ts';
+import type { SampledLog } from './sampled-log.ts';
+import { assertCleanText } from './text-check.ts';
 
 export interface HandlerDeps {
   routes: Route[];
@@ -21,6 +29,9 @@ export interface HandlerDeps {
   maxBodyBytes: number;
   /** Mutual TLS is on: a verified client certificate authenticates as a client. */
   mutualTls: boolean;
+  /** Where lines about unauthenticated requests go (rate-limited). */
+  refusals: SampledLog;
+  guard?: ConnectionGuard;
 }
 
 interface Principal {
@@ -46,7 +57,7 @@ function authenticate(req: IncomingMessage, deps: HandlerDeps): Principal | unde
   return undefined;
 }
 
-function match(routes: Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
+export function match(routes: Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const found = route.pattern.exec(pathname);
@@ -92,13 +103,6 @@ function isJsonMediaType(header: string): boolean {
   return params.every((p) => !p.startsWith('charset=') || p.replace(/"/g, '') === 'charset=utf-8');
 }
 
-function errorResult(error: AgentError): RouteResult {
-  const headers: Record<string, string> = {};
-  if (error.details.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.details.retryAfterSeconds);
-  if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
-  return { status: error.status, body: error.toBody(), headers };
-}
-
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -107,8 +111,23 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Runs a recorded write through the route table (reconciliation and the write flow use it). */
+export function writeRunner(routes: Route[]): WriteRunner {
+  return async (request, reconcile) => {
+    const found = match(routes, request.method, request.path);
+    if (!found || found === 'method' || !found.route.write) throw new AgentError('not_found', `no write endpoint ${request.method} ${request.path}`);
+    const condition = {
+      ...(request.ifMatch !== undefined ? { ifMatch: request.ifMatch } : {}),
+      ...(request.ifNoneMatch !== undefined ? { ifNoneMatch: request.ifNoneMatch } : {}),
+      ...(reconcile ? { reconcile: true } : {}),
+    };
+    return found.route.handle({ params: found.params, query: new URLSearchParams(), body: request.body ? (JSON.parse(request.body) as unknown) : undefined, condition });
+  };
+}
+
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const contract = loadContract();
+  const runWrite = writeRunner(deps.routes);
   return (req, res) => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
@@ -128,8 +147,9 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         ...result.headers,
       };
       if (replayed) headers['idempotent-replayed'] = 'true';
-      // A body left unread (refused early) is drained, not parsed; the connection is not reused.
-      if (!req.complete) headers.connection = 'close';
+      // A body left unread (refused early) is drained, not parsed; the connection is not reused. A
+      // connection that has not authenticated is not kept alive either.
+      if (!req.complete || !principal) headers.connection = 'close';
       res.writeHead(result.status, headers);
       res.end(body);
       if (!req.complete) {
@@ -137,10 +157,9 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         setTimeout(() => socket.destroy(), 2000).unref();
       }
       const code = (result.body as { error?: { code?: string } }).error?.code;
-      deps.logger.info(
-        { requestId, method: req.method, path: (req.url ?? '').split('?')[0], status: result.status, code, principal: principal?.id, replayed, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+      const line = { requestId, method: req.method, path: (req.url ?? '').split('?')[0]?.slice(0, 200), status: result.status, code, principal: principal?.id, replayed, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+      if (principal) deps.logger.info({ ...line, client: socket.remoteAddress }, 'request');
+      else deps.refusals.note(addressGroup(socket.remoteAddress), 'info', line, 'request');
     };
 
     void (async () => {
@@ -152,6 +171,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       if (!route.public) {
         principal = authenticate(req, deps);
         if (!principal) throw new AgentError('unauthorized', 'a valid API key (Authorization: Bearer ...) or client certificate is required');
+        deps.guard?.markAuthenticated(socket);
         if (route.admin && principal.role !== 'admin') throw new AgentError('admin_required', 'this endpoint needs an admin API key');
       }
       let body: unknown;
@@ -168,6 +188,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         }
         rawBody = canonical(body);
       }
+      if (route.write) {
+        assertCleanText(params);
+        assertCleanText(body);
+      }
       const condition = {
         ...(typeof req.headers['if-match'] === 'string' ? { ifMatch: req.headers['if-match'] } : {}),
         ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
@@ -181,28 +205,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         throw new AgentError('idempotency_key_required', 'writes need an Idempotency-Key header (1-200 visible ASCII characters)');
       }
       const fingerprint = createHash('sha256').update(`${req.method} ${url.pathname}\n${condition.ifMatch ?? ''}\n${condition.ifNoneMatch ?? ''}\n${rawBody}`).digest('hex');
-      const begun = deps.idempotency.begin(key, fingerprint);
-      if (begun.kind === 'replay') {
-        replayed = true;
-        return { status: begun.response.status, body: JSON.parse(begun.response.body) as unknown, headers: begun.response.headers };
-      }
-      if (begun.kind === 'mismatch') throw new AgentError('idempotency_mismatch', 'this Idempotency-Key was used for a different request; use a new key for a new request');
-      if (begun.kind === 'in_progress') throw new AgentError('idempotency_in_progress', 'a request with this Idempotency-Key is still running', { retryAfterSeconds: 1 });
-      let result: RouteResult;
-      try {
-        result = await run();
-      } catch (error) {
-        if (error instanceof AgentError && !error.retryable) {
-          // A definite refusal is the answer to this request: a repeat must get it again, not a second try.
-          const refused = errorResult(error);
-          deps.idempotency.complete(key, fingerprint, stored(refused));
-          return refused;
-        }
-        deps.idempotency.abandon(key);
-        throw error;
-      }
-      deps.idempotency.complete(key, fingerprint, stored(result));
-      return result;
+      const request: IntentRequest = { method: req.method ?? 'PUT', path: url.pathname, body: rawBody, ...condition };
+      const outcome = await idempotentWrite(deps.idempotency, deps.logger, key, fingerprint, request, runWrite);
+      replayed = outcome.replayed;
+      return outcome.result;
     })()
       .then(send)
       .catch((error: unknown) => {
@@ -215,8 +221,4 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         res.destroy();
       });
   };
-}
-
-function stored(result: RouteResult): StoredResponse {
-  return { status: result.status, headers: result.headers ?? {}, body: JSON.stringify(result.body) };
 }

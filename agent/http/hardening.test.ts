@@ -61,4 +61,41 @@ describe('hostile or odd requests', () => {
     expect(ok.status).toBe(201);
     expect(t.violations).toEqual([]);
   });
+
+  it('refuses invalid UTF-8 with 422 instead of storing U+FFFD (issue 16, finding 7)', async () => {
+    const raw = Buffer.concat([Buffer.from('{"description":"Caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const r = await t.call('PUT', '/v1/companies/KBS/segments/03/values/UTF', { rawBody: raw, idempotencyKey: 'utf-1' });
+    expect(r.status).toBe(422);
+    expect(r.data.error).toMatchObject({ code: 'validation_failed', rule: 'encoding' });
+    expect((await t.call('GET', '/v1/companies/KBS/segments/03/values/UTF')).status).toBe(404);
+  });
+
+  it('refuses bidi overrides, zero-width, control characters and lone surrogates in descriptions and codes', async () => {
+    // Controls were already refused by the contract's pattern; the rest are refused as `charset`.
+    const hostile = ['Sales\u202eselaS', 'Sa\u200bles', 'Sales\u0007', '\ud800Sales', 'Sales\u2066x\u2069', '\ufeffSales', 'Sales\u200f'];
+    for (const [i, description] of hostile.entries()) {
+      const r = await t.call('PUT', `/v1/companies/KBS/segments/03/values/BD${i}`, { body: { description }, idempotencyKey: `bidi-${i}` });
+      expect(r.status, JSON.stringify(description)).toBe(422);
+      expect(r.data.error, JSON.stringify(description)).toMatchObject({ code: 'validation_failed', field: 'description', rule: expect.stringMatching(/^(charset|pattern)$/) });
+    }
+    const code = await t.call('PUT', `/v1/companies/KBS/segments/03/values/A${encodeURIComponent('\u200b')}B`, { body: { description: 'Zero width code' }, idempotencyKey: 'bidi-code' });
+    expect(code.data.error).toMatchObject({ code: 'validation_failed', field: 'code', rule: 'charset' });
+    const account = await t.call('POST', '/v1/companies/KBS/accounts', { body: { mainAccount: '6000', segments: { '02': '10', '03': 'OP\u202e', '04': '01' }, description: 'x' }, idempotencyKey: 'bidi-acct' });
+    expect(account.status).toBe(422);
+    expect(t.violations).toEqual([]);
+  });
+
+  it("the simulator's latency fault delays Sage calls without freezing the agent", async () => {
+    await t.call('POST', '/v1/_admin/sim/faults', { key: t.adminKey, body: { latencyMs: 1500 } });
+    let writeDone = false;
+    const write = t.call('PUT', '/v1/companies/KBS/segments/03/values/SLW', { body: { description: 'Slow' }, idempotencyKey: 'slow-1' }).then((r) => {
+      writeDone = true;
+      return r;
+    });
+    // Served while the write waits on Sage (with the old busy wait, health came after the write).
+    expect((await t.call('GET', '/v1/health')).status).toBe(200);
+    expect(writeDone).toBe(false);
+    expect((await write).status).toBe(201);
+    await t.call('POST', '/v1/_admin/sim/faults', { key: t.adminKey, body: { latencyMs: 0 } });
+  });
 });

@@ -1,10 +1,13 @@
-// Remembered results of writes, by Idempotency-Key, persisted so that a repeat after an agent restart
-// still returns the first result instead of writing twice. An append-only JSON-lines file, fsync'd
-// per entry; compacted (expired entries dropped, in memory and on disk) when opened and then at most
-// every `compactEveryMs` while running, so a service that runs for months stays bounded by the TTL.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+// Remembered writes, by Idempotency-Key, so that a repeat (also after a crash or restart) gets the
+// first result instead of a second effect. Two records per write in an append-only JSON-lines log,
+// each fsync'd: the *intent* (key, request digest and the request itself) before Sage is touched,
+// the *outcome* (the response) after. An intent without an outcome is a write whose first run was
+// never answered: on start it is reconciled against Sage (reconcile.ts), and a retry of its key
+// finds out whether it was applied instead of conflicting with its own effect. Compacted (expired
+// entries dropped) when opened and then at most every `compactEveryMs`.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs-atomic.ts';
+import { fileLog, type LogFile } from './log-file.ts';
 
 export interface StoredResponse {
   status: number;
@@ -12,15 +15,40 @@ export interface StoredResponse {
   body: string;
 }
 
-interface Entry {
+/** What is needed to run the write again: the route's method and path, the body and conditions. */
+export interface IntentRequest {
+  method: string;
+  path: string;
+  /** Canonical JSON of the body ('' for none). */
+  body: string;
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+interface Outcome {
+  t?: 'outcome';
   key: string;
-  /** SHA-256 of method, path and body: what makes "the same request". */
+  /** SHA-256 of method, path, conditions and body: what makes "the same request". */
   fingerprint: string;
   response: StoredResponse;
   atMs: number;
 }
 
-export type Begin = { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' } | { kind: 'in_progress' };
+export interface Intent {
+  t: 'intent';
+  key: string;
+  fingerprint: string;
+  request: IntentRequest;
+  atMs: number;
+}
+
+export type Begin =
+  | { kind: 'new' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' }
+  /** A durable intent whose first run was never answered: reconcile before anything else. */
+  | { kind: 'unanswered'; intent: Intent };
 
 export const IDEMPOTENCY_FILE = 'idempotency.jsonl';
 
@@ -29,73 +57,106 @@ export interface IdempotencyOptions {
   ttlMs?: number;
   /** Least time between compactions while running. Default 1 hour. */
   compactEveryMs?: number;
+  /** The log's storage; tests pass one that fails like a full disk. */
+  log?: (file: string) => LogFile;
 }
 
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly outcomes = new Map<string, Outcome>();
+  private readonly intents = new Map<string, Intent>();
   private readonly inFlight = new Map<string, string>();
-  private readonly file: string;
   private readonly ttlMs: number;
   private readonly compactEveryMs: number;
-  private fd: number | undefined;
+  private readonly log: LogFile;
   private lastCompactMs = 0;
 
   constructor(dataDir: string, options: IdempotencyOptions = {}) {
     this.ttlMs = options.ttlMs ?? 7 * 24 * 3600 * 1000;
     this.compactEveryMs = options.compactEveryMs ?? 3600 * 1000;
-    this.file = join(dataDir, IDEMPOTENCY_FILE);
-    if (existsSync(this.file)) {
-      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+    const file = join(dataDir, IDEMPOTENCY_FILE);
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         try {
-          const entry = JSON.parse(line) as Entry;
-          if (Date.now() - entry.atMs < this.ttlMs) this.entries.set(entry.key, entry);
+          this.load(JSON.parse(line) as Outcome | Intent);
         } catch {
-          // A torn last line from a crash mid-append: that write's response was never sent either.
+          // A torn last line from a crash mid-append: that step was never acknowledged either.
         }
       }
     }
+    this.log = (options.log ?? fileLog)(file);
     this.compact();
   }
 
-  /** Entries held in memory (expired ones included until the next compaction). */
+  private load(record: Outcome | Intent): void {
+    if (Date.now() - record.atMs >= this.ttlMs) return;
+    if (record.t === 'intent') {
+      if (!this.outcomes.has(record.key)) this.intents.set(record.key, record);
+      return;
+    }
+    this.outcomes.set(record.key, record);
+    this.intents.delete(record.key);
+  }
+
+  /** Entries held in memory, answered or not (expired ones included until the next compaction). */
   get size(): number {
-    return this.entries.size;
+    return this.outcomes.size + this.intents.size;
+  }
+
+  /** Intents never answered, oldest first (what start-up reconciliation works through). */
+  unanswered(): Intent[] {
+    return [...this.intents.values()].sort((a, b) => a.atMs - b.atMs);
   }
 
   begin(key: string, fingerprint: string): Begin {
-    const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.atMs < this.ttlMs) {
-      return entry.fingerprint === fingerprint ? { kind: 'replay', response: entry.response } : { kind: 'mismatch' };
+    const outcome = this.outcomes.get(key);
+    if (outcome && Date.now() - outcome.atMs < this.ttlMs) {
+      return outcome.fingerprint === fingerprint ? { kind: 'replay', response: outcome.response } : { kind: 'mismatch' };
     }
     const running = this.inFlight.get(key);
     if (running !== undefined) return running === fingerprint ? { kind: 'in_progress' } : { kind: 'mismatch' };
+    const intent = this.intents.get(key);
+    if (intent && intent.fingerprint !== fingerprint) return { kind: 'mismatch' };
     this.inFlight.set(key, fingerprint);
-    return { kind: 'new' };
+    return intent ? { kind: 'unanswered', intent } : { kind: 'new' };
   }
 
-  /** Remembers the response; it is durable before the client sees it. Throws if it could not be. */
-  complete(key: string, fingerprint: string, response: StoredResponse): void {
-    const entry: Entry = { key, fingerprint, response, atMs: Date.now() };
+  /**
+   * Makes the intent durable before the write touches Sage. Throws (and releases the key) when it
+   * cannot be: the write must then not run.
+   */
+  recordIntent(key: string, fingerprint: string, request: IntentRequest): void {
+    const intent: Intent = { t: 'intent', key, fingerprint, request, atMs: Date.now() };
     try {
-      if (this.fd === undefined) throw new Error('the idempotency log is closed');
-      writeSync(this.fd, `${JSON.stringify(entry)}\n`);
-      fsyncSync(this.fd);
-      this.entries.set(key, entry);
-    } finally {
-      // Even when the log cannot be written, the key must not stay "in progress" until a restart.
+      this.log.append(`${JSON.stringify(intent)}\n`);
+    } catch (error) {
       this.inFlight.delete(key);
+      throw error;
     }
-    if (entry.atMs - this.lastCompactMs >= this.compactEveryMs) {
+    this.intents.set(key, intent);
+  }
+
+  /**
+   * Remembers the answer. It is kept in memory even when the log cannot be written (then the
+   * durable intent lets start-up reconciliation find the effect again); the error is rethrown for
+   * the caller to log, after the key is released.
+   */
+  complete(key: string, fingerprint: string, response: StoredResponse): void {
+    const outcome: Outcome = { key, fingerprint, response, atMs: Date.now() };
+    this.outcomes.set(key, outcome);
+    this.inFlight.delete(key);
+    this.log.append(`${JSON.stringify(outcome)}\n`);
+    this.intents.delete(key);
+    if (outcome.atMs - this.lastCompactMs >= this.compactEveryMs) {
       try {
         this.compact();
       } catch {
-        // The entry above is durable; compaction is tried again after the next write.
+        // The outcome above is durable; compaction is tried again after the next write.
       }
     }
   }
 
-  /** Forgets a key whose write failed in a way worth retrying. */
+  /** Releases a key without an answer to remember (a retryable failure); its intent stays. */
   abandon(key: string): void {
     this.inFlight.delete(key);
   }
@@ -103,20 +164,14 @@ export class IdempotencyStore {
   /** Drops expired entries and rewrites the log with the live ones (atomically). */
   compact(): void {
     const now = Date.now();
-    for (const [key, entry] of this.entries) if (now - entry.atMs >= this.ttlMs) this.entries.delete(key);
-    // Closed first: Windows may refuse to replace a file that is open.
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    try {
-      writeFileAtomic(this.file, [...this.entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(''), 0o600);
-    } finally {
-      this.fd = openSync(this.file, 'a', 0o600);
-      this.lastCompactMs = now;
-    }
+    for (const [key, o] of this.outcomes) if (now - o.atMs >= this.ttlMs) this.outcomes.delete(key);
+    for (const [key, i] of this.intents) if (now - i.atMs >= this.ttlMs) this.intents.delete(key);
+    const records = [...this.intents.values(), ...this.outcomes.values()].sort((a, b) => a.atMs - b.atMs);
+    this.lastCompactMs = now;
+    this.log.rewrite(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.log.close();
   }
 }

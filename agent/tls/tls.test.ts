@@ -1,7 +1,7 @@
 // TLS to the agent (reliability.md §5, checklist E): the client pins the agent's self-signed
 // certificate with verification on, so an impostor with the same name is refused; mutual TLS
 // accepts only client certificates from the configured CA.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -46,6 +46,20 @@ describe('pinning the agent certificate', () => {
     await expect(httpRequest(`${agent.url}/v1/health`, { dispatcher: createDispatcher() })).rejects.toThrow();
   });
 
+  it('offers TLS 1.2 only with forward-secret (ECDHE) suites (issue 16, finding 7)', async () => {
+    const handshake = (ciphers: string): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: agent.port, ca: agent.certificate, servername: 'localhost', maxVersion: 'TLSv1.2', ciphers }, () => {
+          const name = socket.getCipher().name;
+          socket.destroy();
+          resolve(name);
+        });
+        socket.on('error', () => resolve('refused'));
+      });
+    for (const staticRsa of ['AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA256', 'AES256-SHA']) expect(await handshake(staticRsa), staticRsa).toBe('refused');
+    expect(await handshake('ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256')).toMatch(/^ECDHE-/);
+  });
+
   it('does not speak plain HTTP, so a key is never accepted in clear', async () => {
     const { key } = agent.keys.add('clear-text attempt');
     const plain = agent.url.replace('https://', 'http://');
@@ -60,7 +74,12 @@ describe('pinning the agent certificate', () => {
     const supplied = await generateSelfSigned('agent.example.test', ['agent.example.test']);
     const other = tempDir();
     writeFileSync(join(other.path, 'c.pem'), supplied.cert);
-    writeFileSync(join(other.path, 'k.pem'), supplied.key);
+    writeFileSync(join(other.path, 'k.pem'), supplied.key, { mode: 0o644 });
+    // A private key others can read is refused, with the fix (issue 16, finding 4); POSIX only.
+    if (process.platform !== 'win32') {
+      await expect(startAgent({ backend: 'sim', dataDir: other.path, port: 0, certFile: join(other.path, 'c.pem'), keyFile: join(other.path, 'k.pem') })).rejects.toThrow(/k\.pem can be read or written by other users.*/);
+      chmodSync(join(other.path, 'k.pem'), 0o600);
+    }
     const third = await startAgent({ backend: 'sim', dataDir: other.path, port: 0, certFile: join(other.path, 'c.pem'), keyFile: join(other.path, 'k.pem') });
     expect(third.fingerprint256).toBe(certificateFingerprint256(supplied.cert));
     const dispatcher = createDispatcher({ ca: supplied.cert, servername: 'agent.example.test' });

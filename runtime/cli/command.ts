@@ -8,6 +8,10 @@ export interface CliIo {
   cwd: string;
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM); long-running commands await it. */
   stopSignal: AbortSignal;
+  /** Colour escapes are welcome on stdout (a terminal, and NO_COLOR unset). Absent: no colour. */
+  color?: boolean;
+  /** Standard input as text, for `-` arguments. Absent: there is no standard input to read. */
+  readStdin?: () => Promise<string>;
 }
 
 export interface Command {
@@ -22,8 +26,12 @@ export interface Command {
 /** Exit codes shared by every command (documented in the README). */
 export const EXIT = {
   ok: 0,
+  /** Invalid input, a failing case, or a problem with the environment (port in use, unreadable file). */
   invalid: 1,
+  /** A mistake on the command line. */
   usage: 2,
+  /** A defect of ours: CI can tell it from a wrong flag. */
+  internal: 3,
 } as const;
 
 /** Thrown by argument parsing and commands for a user mistake on the command line: exit 2, no stack. */

@@ -1,10 +1,11 @@
 import { closestMatch } from '../util/did-you-mean.ts';
-import { EXIT, UsageError, type CliIo, type Command } from './command.ts';
+import { EXIT, type CliIo, type Command } from './command.ts';
+import { describeFailure, USAGE_CODE } from './failure.ts';
+import { groupHelpText, groupMembers, helpText } from './help.ts';
 
-export function helpText(program: string, commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `Usage: ${program} <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun '${program} <command> --help' for a command's options.\n`;
+export interface ProgramInfo {
+  name: string;
+  version: string;
 }
 
 /** Finds the command whose name is the longest prefix of the arguments. */
@@ -20,34 +21,78 @@ export function findCommand(commands: readonly Command[], args: readonly string[
   return best;
 }
 
-export async function dispatch(program: string, commands: readonly Command[], args: string[], io: CliIo): Promise<number> {
-  const first = args[0];
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(helpText(program, commands));
-    return first === undefined ? EXIT.usage : EXIT.ok;
+async function usageOf(command: Command): Promise<string> {
+  const usage = typeof command.usage === 'string' ? command.usage : await command.usage();
+  return usage.endsWith('\n') ? usage : `${usage}\n`;
+}
+
+/** `help`, `help <command…>`: the command's usage, a group's list, or the whole list. */
+async function help(program: ProgramInfo, commands: readonly Command[], words: string[], io: CliIo): Promise<number> {
+  if (words.length === 0) {
+    io.stdout(helpText(program.name, commands));
+    return EXIT.ok;
   }
-  const found = findCommand(commands, args);
-  if (!found) {
-    const names = [...new Set(commands.map((c) => c.name.split(' ')[0] ?? c.name))];
-    const suggestion = closestMatch(first, names);
-    io.stderr(`${program}: unknown command '${first}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n`);
-    io.stderr(helpText(program, commands));
+  const found = findCommand(commands, words);
+  if (found && found.rest.length === 0) {
+    io.stdout(await usageOf(found.command));
+    return EXIT.ok;
+  }
+  return unknownCommand(program.name, commands, words, io, 'help');
+}
+
+function unknownCommand(program: string, commands: readonly Command[], args: readonly string[], io: CliIo, asked?: 'help'): number {
+  const first = args[0] ?? '';
+  const members = groupMembers(commands, first);
+  const word = args[1];
+  if (members.length > 0 && word === undefined) {
+    // `sandbox` alone: the list of what it can start, not "unknown command".
+    io.stdout(groupHelpText(program, first, members));
+    return asked === 'help' ? EXIT.ok : EXIT.usage;
+  }
+  if (members.length > 0) {
+    const names = members.map((c) => c.name.slice(first.length + 1));
+    const suggestion = word?.startsWith('-') ? undefined : closestMatch(word ?? '', names);
+    const problem = word?.startsWith('-') ? `'${first}' needs a name before its options` : `unknown ${first} '${word}'`;
+    io.stderr(`${program}: error ${USAGE_CODE}: ${problem}${suggestion ? ` (did you mean '${first} ${suggestion}'?)` : ''}\n`);
+    io.stderr(groupHelpText(program, first, members));
     return EXIT.usage;
   }
+  const names = [...new Set(commands.map((c) => c.name.split(' ')[0] ?? c.name))];
+  const suggestion = closestMatch(first, names);
+  io.stderr(`${program}: error ${USAGE_CODE}: unknown command '${first}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n`);
+  io.stderr(helpText(program, commands));
+  return EXIT.usage;
+}
+
+/**
+ * Runs one command line. Every error a command throws ends here and is shown by describeFailure:
+ * one line for a user mistake, a report-this message for a defect (its stack only with --debug).
+ */
+export async function dispatch(info: ProgramInfo, commands: readonly Command[], argv: string[], io: CliIo): Promise<number> {
+  // --debug is accepted anywhere so it can be added to the end of a command that just failed.
+  const debug = argv.includes('--debug') || io.env.ML_CONNECTOR_DEBUG === '1';
+  const args = argv.filter((a) => a !== '--debug');
+  const first = args[0];
+  if (first === '--version' || first === '-V') {
+    io.stdout(`${info.version}\n`);
+    return EXIT.ok;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') return help(info, commands, first === 'help' ? args.slice(1) : [], io);
+  if (first === undefined) {
+    io.stdout(helpText(info.name, commands));
+    return EXIT.usage;
+  }
+  const found = findCommand(commands, args);
+  if (!found) return unknownCommand(info.name, commands, args, io);
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    const usage = typeof found.command.usage === 'string' ? found.command.usage : await found.command.usage();
-    io.stdout(usage.endsWith('\n') ? usage : `${usage}\n`);
+    io.stdout(await usageOf(found.command));
     return EXIT.ok;
   }
   try {
     return await found.command.run(found.rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`${program} ${found.command.name}: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    // Anything else is a defect of ours, not a user mistake: say so plainly, with the stack.
-    io.stderr(`${program} ${found.command.name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT.usage;
+    const failure = describeFailure(`${info.name} ${found.command.name}`, error, { debug, version: info.version });
+    io.stderr(failure.text);
+    return failure.exitCode;
   }
 }

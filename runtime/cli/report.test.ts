@@ -25,8 +25,18 @@ describe('report formats', () => {
   it('json carries every field and the verdict', () => {
     const parsed = JSON.parse(renderReport([{ file: 'x.yaml', kind: 'pipeline', diagnostics: [diagnostic] }], 'json')) as Record<string, unknown>;
     expect(parsed.valid).toBe(false);
-    expect(parsed.diagnostics).toEqual([diagnostic]);
+    expect(parsed.diagnostics).toEqual([{ ...diagnostic, severity: 'error' }]);
     expect(parsed.files).toEqual([{ file: 'x.yaml', kind: 'pipeline', valid: false }]);
+  });
+
+  it('json gives every diagnostic a severity; text and github name warnings and notes as such', () => {
+    const warning: Diagnostic = { ...diagnostic, severity: 'warning' };
+    const note: Diagnostic = { ...diagnostic, severity: 'info' };
+    const parsed = JSON.parse(renderReport([{ file: 'x.yaml', kind: 'pipeline', diagnostics: [diagnostic, warning, note] }], 'json')) as { diagnostics: { severity: string }[] };
+    expect(parsed.diagnostics.map((d) => d.severity)).toEqual(['error', 'warning', 'info']);
+    expect(formatDiagnosticText(note)).toMatch(/: note MLC_SCHEMA_INVALID: /);
+    expect(formatDiagnosticGithub(note)).toMatch(/^::notice file=/);
+    expect(renderReport([{ file: 'x.yaml', kind: 'pipeline', diagnostics: [warning, note] }], 'text')).toMatch(/ok: 1 file valid \(1 warning\)\n$/);
   });
 
   it('text ends with a summary either way', () => {

@@ -37,3 +37,26 @@ export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv20
 }
 
 export type SchemaCompiler = Ajv2020;
+
+let defaultsCompiler: Ajv2020 | undefined;
+const defaulters = new WeakMap<object, ValidateFunction>();
+
+/**
+ * A copy of `value` with the schema's `default`s filled in (ajv's useDefaults, which also fills the
+ * chosen branch of a discriminated oneOf). Call it on values that already passed the schema; the
+ * original is left untouched.
+ */
+export function withSchemaDefaults<T>(schema: Record<string, unknown>, value: T): T {
+  if (!defaultsCompiler) {
+    defaultsCompiler = new Ajv2020({ useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true, $data: false });
+    addFormats(defaultsCompiler);
+  }
+  let validate = defaulters.get(schema);
+  if (!validate) {
+    validate = defaultsCompiler.compile(schema);
+    defaulters.set(schema, validate);
+  }
+  const copy = structuredClone(value);
+  validate(copy);
+  return copy;
+}

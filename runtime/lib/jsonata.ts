@@ -38,3 +38,53 @@ function errorOffset(source: string, e: JsonataError): number {
   const tokenLength = typeof e.token === 'string' ? e.token.length : 1;
   return Math.max(0, Math.min(source.length, e.position - tokenLength));
 }
+
+/** JSONata's built-in functions (jsonata 2.x); jsonata.test.ts checks each one exists in the installed version. */
+export const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(
+  ('abs append assert average base64decode base64encode boolean ceil clone contains count decodeUrl decodeUrlComponent distinct each ' +
+    'encodeUrl encodeUrlComponent error eval exists filter floor formatBase formatInteger formatNumber fromMillis join keys length lookup ' +
+    'lowercase map match max merge millis min not now number pad parseInteger power random reduce replace reverse round shuffle sift ' +
+    'single sort split spread sqrt string substring substringAfter substringBefore sum toMillis trim type uppercase zip').split(' '),
+);
+
+export interface FunctionCall {
+  name: string;
+  /** 0-based offset of the `$` that starts the name. */
+  offset: number;
+}
+
+interface AstNode {
+  type?: string;
+  value?: unknown;
+  position?: number;
+  procedure?: AstNode;
+  lhs?: AstNode;
+  focus?: string;
+  index?: string;
+  arguments?: AstNode[];
+}
+
+/** The functions an expression calls by name, and the variables it binds itself (`:=`, lambda parameters, `@$x`, `#$i`). */
+export function callsAndBindings(expression: CompiledExpression): { calls: FunctionCall[]; bound: Set<string> } {
+  const calls: FunctionCall[] = [];
+  const bound = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as AstNode;
+    if ((n.type === 'function' || n.type === 'partial') && n.procedure?.type === 'variable' && typeof n.procedure.value === 'string') {
+      // jsonata's position is just past the name; the `$` is name.length + 1 before it.
+      calls.push({ name: n.procedure.value, offset: Math.max(0, (n.procedure.position ?? 0) - n.procedure.value.length - 1) });
+    }
+    if (n.type === 'bind' && n.lhs?.type === 'variable' && typeof n.lhs.value === 'string') bound.add(n.lhs.value);
+    if (n.type === 'lambda') for (const a of n.arguments ?? []) if (typeof a.value === 'string') bound.add(a.value);
+    if (typeof n.focus === 'string') bound.add(n.focus);
+    if (typeof n.index === 'string') bound.add(n.index);
+    for (const value of Object.values(n)) if (typeof value === 'object') visit(value);
+  };
+  visit(expression.ast());
+  return { calls, bound };
+}

@@ -8,6 +8,7 @@
 //   Warehouse,100,Warehouse,
 //
 // The result is the same document a YAML table gives, with positions, so every check is shared.
+import { parseCsv, type CsvProblemKind } from '../lib/csv.ts';
 import type { Position, YamlFile } from './yaml-file.ts';
 import { parsePointer } from './diagnostic.ts';
 
@@ -17,63 +18,42 @@ interface Cell {
   col: number;
 }
 
-/** RFC 4180 fields with the position each starts at; quoted fields may hold commas, quotes and newlines. */
-export function parseCsvRows(text: string, firstLine: number): { rows: Cell[][]; unterminated?: Position } {
-  const rows: Cell[][] = [];
-  let unterminated: Position | undefined;
-  let row: Cell[] = [];
-  let line = firstLine;
-  let col = 1;
-  let i = 0;
-  const atRowEnd = (): boolean => i >= text.length || text[i] === '\n' || text[i] === '\r';
-  while (i < text.length) {
-    const start = { line, col };
-    let value = '';
-    if (text[i] === '"') {
-      i++;
-      col++;
-      unterminated = start;
-      while (i < text.length) {
-        if (text[i] === '"' && text[i + 1] === '"') {
-          value += '"';
-          i += 2;
-          col += 2;
-        } else if (text[i] === '"') {
-          i++;
-          col++;
-          unterminated = undefined;
-          break;
-        } else {
-          if (text[i] === '\n') {
-            line++;
-            col = 0;
-          }
-          value += text[i];
-          i++;
-          col++;
-        }
-      }
-    }
-    while (!atRowEnd() && text[i] !== ',') {
-      value += text[i];
-      i++;
-      col++;
-    }
-    row.push({ text: value, ...start });
-    if (text[i] === ',') {
-      i++;
-      col++;
-      continue;
-    }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
-    if (row.some((c) => c.text.trim() !== '')) rows.push(row);
-    row = [];
-    line++;
-    col = 1;
+export interface CsvProblem extends Position {
+  message: string;
+  hint: string;
+}
+
+const PROBLEMS: Record<CsvProblemKind, (detail: string) => Omit<CsvProblem, 'line' | 'col'>> = {
+  'unclosed-quote': () => ({ message: 'a quoted field opened here is never closed', hint: 'close it with a double quote; write a quote inside a quoted field as ""' }),
+  'quote-spans-rows': () => ({ message: 'a quoted field opened here is not closed before the end of its row, so the rows below are read into it', hint: 'close it with a double quote on this row; write a quote inside a quoted field as ""' }),
+  'text-after-quote': () => ({ message: 'text after a closing quote', hint: 'put the whole field inside the quotes, e.g. "York" PA → "York PA"; write a quote inside a quoted field as ""' }),
+  other: (detail) => ({ message: detail, hint: 'mapping tables are RFC 4180 CSV: fields separated by commas, quoted with double quotes' }),
+};
+
+/** Rows of cells with their positions (`firstLine`: the file line `text` starts on), or what makes the text unreadable. */
+export function parseCsvRows(text: string, firstLine: number): { rows: Cell[][] } | { problems: CsvProblem[] } {
+  const at = (offset: number): Position => {
+    const before = text.slice(0, offset);
+    return { line: firstLine + (before.match(/\n/g)?.length ?? 0), col: offset - before.lastIndexOf('\n') };
+  };
+  const parsed = parseCsv(text);
+  if (!parsed.ok) return { problems: [{ ...at(parsed.offset), ...PROBLEMS[parsed.kind](parsed.message) }] };
+  const rows = parsed.records
+    .map((fields) => fields.map((f) => ({ text: f.text, ...at(f.offset) })))
+    .filter((cells) => cells.some((c) => c.text.trim() !== ''));
+  const header = rows[0] ?? [];
+  const only = header[0];
+  if (header.length === 1 && only && /;/.test(only.text)) {
+    return { problems: [{ line: only.line, col: only.col + only.text.indexOf(';'), message: 'the fields are separated by semicolons; mapping tables use commas', hint: "save or export it as CSV with commas (in a spreadsheet: 'CSV UTF-8 (comma delimited)')" }] };
   }
-  if (row.some((c) => c.text.trim() !== '')) rows.push(row);
-  return { rows, ...(unterminated ? { unterminated } : {}) };
+  const problems = rows.slice(1).flatMap((cells): CsvProblem[] => {
+    if (cells.length === header.length) return [];
+    const extra = cells[header.length];
+    const last = cells[cells.length - 1] as Cell;
+    const where = extra ? { line: extra.line, col: extra.col } : { line: last.line, col: last.col + last.text.length };
+    return [{ ...where, message: `this row has ${cells.length} fields; the header has ${header.length} (${header.map((c) => c.text.trim()).join(',')})`, hint: extra ? 'quote a field that holds a comma, or remove the extra field' : 'add the missing fields (they may be empty: a,b,,)' }];
+  });
+  return problems.length > 0 ? { problems } : { rows };
 }
 
 const SETTINGS: Record<string, (doc: Record<string, unknown>, value: string) => void> = {
@@ -85,10 +65,10 @@ const SETTINGS: Record<string, (doc: Record<string, unknown>, value: string) => 
 };
 
 /**
- * Reads a CSV mapping table into the document a YAML table would give, positions included; or, when
- * a quoted field is never closed (which would swallow the rest of the file), where it opens.
+ * Reads a CSV mapping table into the document a YAML table would give, positions included; or what
+ * makes it unreadable (a quote never closed, text after a closing quote, a row of the wrong width).
  */
-export function csvTableDocument(file: string, text: string): YamlFile | { unterminated: Position } {
+export function csvTableDocument(file: string, text: string): YamlFile | { problems: CsvProblem[] } {
   const doc: Record<string, unknown> = {};
   const positions = new Map<string, Position>();
   const lines = text.split('\n');
@@ -106,8 +86,9 @@ export function csvTableDocument(file: string, text: string): YamlFile | { unter
     positions.set(key === 'segment' ? '/target/segment' : `/${key}`, { line: index + 1, col: raw.indexOf(key) + 1 });
     if (key === 'segment') positions.set('/target', { line: index + 1, col: 1 });
   }
-  const { rows, unterminated } = parseCsvRows(lines.slice(index).join('\n'), index + 1);
-  if (unterminated) return { unterminated };
+  const parsed = parseCsvRows(lines.slice(index).join('\n'), index + 1);
+  if ('problems' in parsed) return parsed;
+  const rows = parsed.rows;
   const header = rows.shift() ?? [];
   const names = header.map((c) => c.text.trim());
   doc.rows = rows.map((cells, r) => {

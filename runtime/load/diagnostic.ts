@@ -14,11 +14,14 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
-  /** Absent for errors. A warning is shown but does not make the file invalid. */
-  severity?: 'warning';
+  /** Absent for errors. A warning or a note (info) is shown but does not make the file invalid. */
+  severity?: 'warning' | 'info';
 }
 
-export const isError = (d: Diagnostic): boolean => d.severity !== 'warning';
+export type Severity = 'error' | 'warning' | 'info';
+
+export const severityOf = (d: Diagnostic): Severity => d.severity ?? 'error';
+export const isError = (d: Diagnostic): boolean => d.severity === undefined;
 
 export function formatPosition(d: Pick<Diagnostic, 'file' | 'line' | 'col'>): string {
   return d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;

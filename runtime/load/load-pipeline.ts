@@ -1,20 +1,24 @@
 // Loads a pipeline in named phases — parse → schema → references → expressions → mappings →
 // environment — and reports every problem found, not only the first. Nothing is written anywhere.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+// A pipeline that loads comes back with its schema defaults filled in and frozen.
+import { dirname, relative } from 'node:path';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { CodeFormat } from '../connectors/definition.ts';
-import { compileExpression, type CompiledExpression } from '../lib/jsonata.ts';
-import { closestMatch } from '../util/did-you-mean.ts';
+import type { CompiledExpression } from '../lib/jsonata.ts';
 import { isError, type Diagnostic } from './diagnostic.ts';
-import { getOrCreate } from '../util/get-or-create.ts';
-import { checkMappingCodes, loadMappingTable, type MappingLoad, type MappingTable } from './mapping-table.ts';
+import { checkReferences, checkResolved, envPointers, resolveEnv, type ResolvedDocument } from './environment-phase.ts';
+import type { Compiled } from './expression-file.ts';
+import { withDefaults } from './loaded-defaults.ts';
+import { checkSourceFields, type SourceFields } from './map-step-rules.ts';
+import type { MappingLoad, MappingTable } from './mapping-table.ts';
 import type { Pipeline, Step } from './pipeline.types.generated.ts';
-import { compileExpressionFile, type Compiled } from './expression-file.ts';
+import { checkSteps } from './pipeline-steps.ts';
 import { readTextFile } from './read-text.ts';
-import { findReferences, type SecretLookup } from './references.ts';
+import { containsEnvReference } from './reference-syntax.ts';
+import type { SecretLookup } from './references.ts';
 import { checkSchema } from './schema-check.ts';
 import { pipelineSchema, reportingValidator } from './schemas.ts';
+import { checkTriggers, webhookPaths, type WebhookPath } from './trigger-rules.ts';
 import { parseYamlFile, type YamlFile } from './yaml-file.ts';
 
 export interface LoadOptions {
@@ -33,15 +37,25 @@ export interface LoadOptions {
 
 export interface LoadedPipeline {
   file: string;
-  pipeline: Pipeline;
+  /** As written, with every schema default filled in (connector configs, steps, triggers, policies); frozen. */
+  pipeline: Readonly<Pipeline>;
   /** Mapping tables by step index. */
   tables: Map<number, MappingTable>;
   /** Compiled expressions by step index. */
   expressions: Map<number, CompiledExpression>;
 }
 
+/** What must be unique among the pipelines of one folder, with where it is written. */
+export interface PipelineIdentity {
+  name?: { value: string; line: number; col: number };
+  webhookPaths: WebhookPath[];
+  /** Absolute paths of the mapping tables its steps use. */
+  tables: string[];
+}
+
 export interface LoadResult {
   pipeline?: LoadedPipeline;
+  identity?: PipelineIdentity;
   diagnostics: Diagnostic[];
 }
 
@@ -60,68 +74,47 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
     return { diagnostics: [{ code: 'MLC_SCHEMA_INVALID', phase: 'schema', file, line: 1, col: 1, path: '', message: 'a pipeline file must be a YAML mapping (key: value pairs)' }] };
   }
 
-  const diagnostics: Diagnostic[] = [];
-  diagnostics.push(...checkSchema(reportingValidator(pipelineSchema), doc, yaml, { rootSchema: pipelineSchema }));
-  diagnostics.push(...checkConnector(doc, 'source', yaml, options.registry), ...checkConnector(doc, 'sink', yaml, options.registry));
+  // Values built from the environment are checked once resolved (environment phase), not as written.
+  // (checkSchema defers them itself; the trigger rules are told here.)
+  const fromEnv = envPointers(doc);
+  const structural = (value: Obj, resolved: boolean): Diagnostic[] => [
+    ...schemaChecks(value, yaml, options.registry, resolved),
+    ...checkTriggers(value, yaml).filter((d) => resolved || !fromEnv.has(d.path)),
+  ];
+  const diagnostics: Diagnostic[] = structural(doc, false);
 
-  const baseDir = dirname(path);
-  const steps = Array.isArray(doc.steps) ? doc.steps : [];
-  const tables = new Map<number, MappingTable>();
-  const expressions = new Map<number, CompiledExpression>();
-  const sinkFormats = targetFormats(doc, options.registry, diagnostics);
+  const resolved = options.offline ? undefined : resolveEnv(doc, options.env);
+  const connectorConfig = (role: 'source' | 'sink'): unknown => usableConfig(doc, resolved, role, fromEnv);
+  const fields = sourceFields(doc, connectorConfig('source'), options.registry, diagnostics);
+  const steps = await checkSteps(Array.isArray(doc.steps) ? doc.steps : [], {
+    yaml,
+    baseDir: dirname(path),
+    cwd: options.cwd,
+    ...(options.offline ? {} : { env: options.env }),
+    ...optionalFormats(targetFormats(doc, connectorConfig('sink'), options.registry, diagnostics)),
+    fields,
+    tableCache: options.tableCache ?? new Map(),
+    expressionCache: options.expressionCache ?? new Map(),
+  });
+  const identity: PipelineIdentity = { ...(typeof doc.name === 'string' && !containsEnvReference(doc.name) ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml), tables: steps.tablePaths };
+  diagnostics.push(...steps.diagnostics, ...checkSourceFields(fields, yaml, '/source/config/fields'));
 
-  const tableCache = options.tableCache ?? new Map<string, Promise<MappingLoad>>();
-  const expressionCache = options.expressionCache ?? new Map<string, Promise<Compiled>>();
-  const display = (path: string): string => relative(options.cwd, path) || path;
-  /** The referenced file's path, or undefined once its absence is reported. */
-  const referenced = (pointer: string, name: string, what: string): string | undefined => {
-    const path = resolve(baseDir, name);
-    if (isFile(path)) return path;
-    diagnostics.push(missingFile(yaml, pointer, name, what));
-    return undefined;
-  };
-
-  for (const [index, step] of steps.entries()) {
-    if (!isObject(step)) continue;
-    const pointer = `/steps/${index}`;
-    if (step.type === 'map' && typeof step.table === 'string') {
-      const tablePath = referenced(`${pointer}/table`, step.table, 'mapping table');
-      if (!tablePath) continue;
-      const loaded = await getOrCreate(tableCache, tablePath, () => loadMappingTable(tablePath, display(tablePath)));
-      diagnostics.push(...loaded.diagnostics);
-      if (!loaded.table) continue;
-      tables.set(index, loaded.table);
-      if (sinkFormats) diagnostics.push(...checkMappingCodes(loaded.table, sinkFormats));
-      if (step.onMissing === 'default' && loaded.table.default === undefined) {
-        diagnostics.push({ code: 'MLC_SCHEMA_INVALID', phase: 'mappings', file, ...yaml.locate(`${pointer}/onMissing`), path: `${pointer}/onMissing`, message: `onMissing is 'default' but ${loaded.table.file} has no default`, hint: 'add `default:` to the table, or choose quarantine' });
-      }
-      continue;
-    }
-    let compiled: Compiled | undefined;
-    if (typeof step.expression === 'string') {
-      compiled = compileInline(step.expression, yaml, `${pointer}/expression`);
-    } else if (typeof step.file === 'string') {
-      const expressionPath = referenced(`${pointer}/file`, step.file, 'JSONata file');
-      if (expressionPath) compiled = await getOrCreate(expressionCache, expressionPath, () => compileExpressionFile(expressionPath, display(expressionPath)));
-    }
-    if (compiled?.ok) expressions.set(index, compiled.expression);
-    else if (compiled) diagnostics.push(compiled.diagnostic);
-  }
-
-  diagnostics.push(...(await checkEnvironment(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
-  if (diagnostics.some(isError)) return { diagnostics };
-  return { pipeline: { file, pipeline: doc as unknown as Pipeline, tables, expressions }, diagnostics };
+  diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
+  if (resolved) diagnostics.push(...checkResolved(resolved, diagnostics, (value) => (isObject(value) ? structural(value, true) : [])));
+  if (diagnostics.some(isError)) return { identity, diagnostics };
+  return { pipeline: { file, pipeline: withDefaults(doc, options.registry), tables: steps.tables, expressions: steps.expressions }, identity, diagnostics };
 }
 
-function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
+/** `resolved`: env references were substituted, so strings are checked as they are rather than deferred. */
+function schemaChecks(doc: Obj, yaml: YamlFile, registry: ConnectorRegistry, resolved: boolean): Diagnostic[] {
+  return [
+    ...checkSchema(reportingValidator(pipelineSchema), doc, yaml, { rootSchema: pipelineSchema, resolved }),
+    ...checkConnector(doc, 'source', yaml, registry, resolved),
+    ...checkConnector(doc, 'sink', yaml, registry, resolved),
+  ];
 }
 
-function missingFile(yaml: YamlFile, pointer: string, name: string, what: string): Diagnostic {
-  return { code: 'MLC_REF_MISSING_FILE', phase: 'references', file: yaml.file, ...yaml.locate(pointer), path: pointer, message: `${what} '${name}' does not exist`, hint: 'paths are relative to the pipeline file' };
-}
-
-function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, registry: ConnectorRegistry): Diagnostic[] {
+function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, registry: ConnectorRegistry, resolved: boolean): Diagnostic[] {
   const node = doc[role];
   if (!isObject(node) || typeof node.type !== 'string') return [];
   const definition = registry.get(node.type);
@@ -134,66 +127,42 @@ function checkConnector(doc: Obj, role: 'source' | 'sink', yaml: YamlFile, regis
     return [{ code: 'MLC_CONNECTOR_KIND', phase: 'schema', ...at(`/${role}/type`), message: `'${node.type}' is a ${definition.kind} connector and cannot be the ${role}` }];
   }
   if (!isObject(node.config)) return [];
-  return checkSchema(reportingValidator(definition.configSchema), node.config, yaml, { basePointer: `/${role}/config`, rootSchema: definition.configSchema });
+  return checkSchema(reportingValidator(definition.configSchema), node.config, yaml, { basePointer: `/${role}/config`, rootSchema: definition.configSchema, resolved });
+}
+
+/**
+ * A connector's config as the checks that ask the connector about it should see it: resolved when
+ * the environment is at hand; as written when it takes nothing from the environment; otherwise
+ * undefined (offline, those checks cannot be made and the environment note says so).
+ */
+function usableConfig(doc: Obj, resolved: ResolvedDocument | undefined, role: 'source' | 'sink', fromEnv: ReadonlySet<string>): unknown {
+  const takesEnv = [...fromEnv].some((p) => p.startsWith(`/${role}/config/`));
+  if (!takesEnv) return isObject(doc[role]) ? doc[role].config : undefined;
+  const node = resolved && isObject(resolved.value) ? resolved.value[role] : undefined;
+  return isObject(node) && [...fromEnv].every((p) => !p.startsWith(`/${role}/`) || resolved?.variables.has(p)) ? node.config : undefined;
 }
 
 /** The sink's segment formats, when its type and config are valid enough to ask. */
-function targetFormats(doc: Obj, registry: ConnectorRegistry, diagnostics: readonly Diagnostic[]): Record<string, CodeFormat> | undefined {
+function targetFormats(doc: Obj, config: unknown, registry: ConnectorRegistry, diagnostics: readonly Diagnostic[]): Record<string, CodeFormat> | undefined {
   const sink = doc.sink;
-  if (!isObject(sink) || typeof sink.type !== 'string' || diagnostics.some((d) => d.path.startsWith('/sink'))) return undefined;
+  if (!isObject(sink) || typeof sink.type !== 'string' || !isObject(config) || diagnostics.some((d) => d.path.startsWith('/sink'))) return undefined;
   const definition = registry.get(sink.type);
   if (!definition || definition.kind !== 'sink' || !definition.targetFormats) return undefined;
-  return definition.targetFormats(sink.config as Record<string, unknown>);
+  return definition.targetFormats(config);
 }
 
+const optionalFormats = (formats: Record<string, CodeFormat> | undefined): { formats?: Record<string, CodeFormat> } => (formats ? { formats } : {});
 
-function compileInline(source: string, yaml: YamlFile, pointer: string): Compiled {
-  const result = compileExpression(source);
-  if (result.ok) return { ...result, source };
-  return { ok: false, diagnostic: { code: 'MLC_JSONATA_SYNTAX', phase: 'expressions', file: yaml.file, ...yaml.locateInString(pointer, result.error.offset), path: pointer, message: `${result.error.message} (${result.error.code})` } };
-}
-
-
-/** `reported`: paths earlier phases already explained, so a malformed reference is not reported twice. */
-async function checkEnvironment(doc: Obj, yaml: YamlFile, options: LoadOptions, reported: ReadonlySet<string>): Promise<Diagnostic[]> {
-  const { references, malformed } = findReferences(doc);
-  const diagnostics: Diagnostic[] = malformed.filter((m) => !reported.has(m.pointer)).map((m) => ({
-    code: 'MLC_SCHEMA_INVALID',
-    phase: 'environment',
-    file: yaml.file,
-    ...yaml.locate(m.pointer),
-    path: m.pointer,
-    message: `'${m.text}' is not a reference${m.suggestion ? ` (did you mean '${m.suggestion}'?)` : ''}`,
-    hint: 'references are ${env:NAME} or ${secret:name}',
-  }));
-  if (options.offline) return diagnostics;
-  const envNames = Object.keys(options.env);
-  const secretsCheckable = options.secrets.configured();
-  const firstSecret = references.find((r) => r.kind === 'secret');
-  if (firstSecret && !secretsCheckable) {
-    const count = references.filter((r) => r.kind === 'secret').length;
-    diagnostics.push({
-      code: 'MLC_SECRETS_UNCHECKED',
-      phase: 'environment',
-      severity: 'warning',
-      file: yaml.file,
-      ...yaml.locate(firstSecret.pointer),
-      path: firstSecret.pointer,
-      message: `${count} secret reference${count === 1 ? ' was' : 's were'} not checked: no secret store is configured here`,
-      hint: 'set ML_CONNECTOR_SECRETS_DIR or pass --secrets-dir (or set ML_CONNECTOR_SECRET_<NAME> variables); --offline skips this phase',
-    });
-  }
-  for (const reference of references) {
-    const at = { file: yaml.file, ...yaml.locate(reference.pointer), path: reference.pointer };
-    if (reference.kind === 'env' && options.env[reference.name] === undefined) {
-      const suggestion = closestMatch(reference.name, envNames);
-      diagnostics.push({ code: 'MLC_ENV_UNSET', phase: 'environment', ...at, message: `environment variable ${reference.name} is not set${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, hint: 'set it, or run validate with --offline where the environment is not available' });
-    }
-    if (reference.kind === 'secret' && secretsCheckable && !(await options.secrets.has(reference.name))) {
-      diagnostics.push({ code: 'MLC_SECRET_MISSING', phase: 'environment', ...at, message: `secret '${reference.name}' is not stored`, hint: `looked in ${options.secrets.describe()}; or run validate with --offline` });
-    }
-  }
-  return diagnostics;
+/** What the source reads (its config's `fields` list, by convention) and knows (its definition's knownFields). */
+function sourceFields(doc: Obj, config: unknown, registry: ConnectorRegistry, diagnostics: readonly Diagnostic[]): SourceFields {
+  const source = doc.source;
+  if (!isObject(source) || typeof source.type !== 'string' || !isObject(config) || diagnostics.some((d) => d.path.startsWith('/source'))) return {};
+  const definition = registry.get(source.type);
+  if (!definition || definition.kind !== 'source') return {};
+  const fields = config.fields;
+  const read = Array.isArray(fields) && fields.every((f) => typeof f === 'string') ? (fields as string[]) : undefined;
+  const known = definition.knownFields?.(config);
+  return { ...(read ? { read } : {}), ...(known ? { known } : {}) };
 }
 
 export type { Step };

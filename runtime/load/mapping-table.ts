@@ -39,10 +39,8 @@ export async function loadMappingTable(path: string, displayName: string): Promi
   if (!read.ok) return { diagnostics: [read.diagnostic] };
   let yaml: YamlFile;
   if (/\.csv$/i.test(path)) {
-    const csv = csvTableDocument(displayName, read.text);
-    if ('unterminated' in csv) {
-      return { diagnostics: [{ code: 'MLC_CSV_SYNTAX', phase: 'mappings', file: displayName, ...csv.unterminated, path: '', message: 'a quoted field opened here is never closed', hint: 'close it with a double quote; write a quote inside a quoted field as ""' }] };
-    }
+    const csv = csvTableDocument(displayName, read.text.replace(/\r\n?/g, '\n'));
+    if ('problems' in csv) return { diagnostics: csv.problems.map((p) => ({ code: 'MLC_CSV_SYNTAX', phase: 'mappings', file: displayName, path: '', ...p })) };
     yaml = csv;
   } else {
     const parsed = parseYamlFile(displayName, read.text);

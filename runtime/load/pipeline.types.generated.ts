@@ -89,11 +89,11 @@ export interface WebhookTrigger {
 export interface CronTrigger {
   type: 'cron';
   /**
-   * Cron expression (5 or 6 fields), e.g. "* /15 * * * *".
+   * Cron expression (5 fields, or 6 with seconds first), e.g. "* /15 * * * *", or a shorthand: @hourly, @daily, @weekly, @monthly, @yearly.
    */
   schedule: string;
   /**
-   * IANA time zone the schedule is read in; UTC when absent.
+   * IANA time zone the schedule is read in (e.g. America/New_York); UTC when absent.
    */
   timezone?: string;
   /**

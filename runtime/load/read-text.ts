@@ -40,6 +40,7 @@ export async function readTextFile(file: string, phase: Phase, displayName = fil
   } catch (error) {
     return fileDiagnostic(displayName, phase, 'MLC_FILE_UNREADABLE', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (looksUtf16(bytes)) return fileDiagnostic(displayName, phase, 'MLC_FILE_NOT_TEXT', 'is UTF-16 text; files are read as UTF-8', 'save it as UTF-8 (in most editors: Save with Encoding → UTF-8)');
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fileDiagnostic(displayName, phase, 'MLC_FILE_NOT_TEXT', `is binary (NUL byte at offset ${nul})`);
   let text: string;
@@ -49,4 +50,16 @@ export async function readTextFile(file: string, phase: Phase, displayName = fil
     return fileDiagnostic(displayName, phase, 'MLC_FILE_NOT_TEXT', 'is not valid UTF-8', 'save it as UTF-8');
   }
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/** A UTF-16 byte-order mark, or (without one) text whose every other byte is NUL, as editors on Windows write it. */
+function looksUtf16(bytes: Buffer): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const sample = bytes.subarray(0, 512);
+  if (sample.length < 8) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenNul++ : oddNul++;
+  const half = sample.length / 2;
+  return evenNul > half * 0.9 || oddNul > half * 0.9;
 }

@@ -4,6 +4,8 @@ import type { SchemaError, Validator } from '../lib/json-schema.ts';
 import { closestMatch } from '../util/did-you-mean.ts';
 import type { Diagnostic, Phase } from './diagnostic.ts';
 import type { YamlFile } from './yaml-file.ts';
+import { withoutEnvDeferred } from './schema-env.ts';
+import { unclosedReference } from './reference-syntax.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -13,11 +15,13 @@ export interface SchemaCheckOptions {
   phase?: Phase;
   /** Root document the schema's local $refs resolve against. */
   rootSchema: Schema;
+  /** Check strings holding `${env:…}` as they are, not defer them (for values already resolved). */
+  resolved?: boolean;
 }
 
 export function checkSchema(validate: Validator, value: unknown, yaml: YamlFile, options: SchemaCheckOptions): Diagnostic[] {
   if (validate(value)) return [];
-  const errors = simplify(validate.errors ?? []);
+  const errors = simplify(options.resolved ? (validate.errors ?? []) : withoutEnvDeferred(validate.errors ?? []));
   const base = options.basePointer ?? '';
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
@@ -28,7 +32,20 @@ export function checkSchema(validate: Validator, value: unknown, yaml: YamlFile,
     seen.add(key);
     diagnostics.push(diagnostic);
   }
-  return diagnostics;
+  return withoutMisspeltRequired(diagnostics);
+}
+
+/** `subdomian: x` is one mistake: the unknown key says "did you mean 'subdomain'", so "missing 'subdomain'" is not said too. */
+function withoutMisspeltRequired(diagnostics: Diagnostic[]): Diagnostic[] {
+  const meant = new Set(
+    diagnostics
+      .filter((d) => d.code === 'MLC_SCHEMA_UNKNOWN_KEY')
+      .flatMap((d) => {
+        const suggestion = /did you mean '([^']+)'/.exec(d.message)?.[1];
+        return suggestion ? [`${d.path.slice(0, d.path.lastIndexOf('/'))}|${suggestion}`] : [];
+      }),
+  );
+  return diagnostics.filter((d) => d.code !== 'MLC_SCHEMA_MISSING_KEY' || !meant.has(`${d.path}|${/missing required key '([^']+)'/.exec(d.message)?.[1] ?? ''}`));
 }
 
 /**
@@ -69,6 +86,13 @@ function exclusiveKeys(branches: readonly Schema[], data: unknown): { keys: stri
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const present = (keys as string[]).filter((k) => k in data);
   return present.length === 1 ? undefined : { keys: keys as string[], present };
+}
+
+/** The plain scalar as written at a pointer (e.g. `02`, which YAML reads as the number 2). */
+function plainToken(yaml: YamlFile, pointer: string): string | undefined {
+  const { line, col } = yaml.locate(pointer);
+  const token = /^[^\s,}\]#]+/.exec(yaml.text.split('\n')[line - 1]?.slice(col - 1) ?? '')?.[0];
+  return token && !/^['"]/.test(token) ? token : undefined;
 }
 
 function describeType(value: unknown): string {
@@ -161,14 +185,24 @@ function toDiagnostic(error: SchemaError, yaml: YamlFile, base: string, options:
     }
     case 'const':
       return make('MLC_SCHEMA_INVALID', path, `must be ${JSON.stringify(params.allowedValue)}; got ${describeType(error.data)}`);
-    case 'type':
-      return make('MLC_SCHEMA_INVALID', path, `must be ${String(params.type)}; got ${describeType(error.data)}`);
+    case 'type': {
+      const written = params.type === 'string' && (typeof error.data === 'number' || typeof error.data === 'boolean') ? plainToken(yaml, path) : undefined;
+      if (written !== undefined && written !== String(error.data)) {
+        return make('MLC_SCHEMA_INVALID', path, `must be string; YAML reads ${written} as the ${typeof error.data} ${String(error.data)}`, `put it in quotes to keep it as written: "${written}"`);
+      }
+      return make('MLC_SCHEMA_INVALID', path, `must be ${String(params.type)}; got ${describeType(error.data)}`, written !== undefined ? `put it in quotes if it is meant as text: "${written}"` : undefined);
+    }
     case 'pattern': {
       const pattern = String(params.pattern);
       if (pattern.includes('secret:')) {
+        const unclosed = typeof error.data === 'string' ? unclosedReference(error.data) : undefined;
+        if (unclosed) return make('MLC_SCHEMA_INVALID', path, `'${unclosed}' has no closing brace (did you mean '${unclosed}}'?)`);
         const reference = typeof error.data === 'string' ? /^\$\{([A-Za-z]+):([^}]*)\}$/.exec(error.data) : null;
         if (reference) return make('MLC_SCHEMA_INVALID', path, `'${String(error.data)}' is not a \${secret:name} reference (did you mean '\${secret:${reference[2] ?? ''}}'?)`);
         return make('MLC_SCHEMA_INVALID', path, 'must be a ${secret:name} reference; secrets are never written inline', 'store the value with the secret store and refer to it by name');
+      }
+      if (pattern.startsWith('^https://') && typeof error.data === 'string' && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(error.data)) {
+        return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} has no scheme (did you mean 'https://${error.data.replace(/^\/+/, '')}'?)`, 'write the whole URL, starting with https://');
       }
       if (pattern.startsWith('^https://')) {
         return make('MLC_SCHEMA_INVALID', path, `${describeType(error.data)} is not an https:// URL; credentials never travel over plain HTTP`);

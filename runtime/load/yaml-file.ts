@@ -2,6 +2,7 @@
 import { LineCounter, findNode, nodeRange, parseYamlDocument, stringScalar, yamlProblems, yamlToJs, type YamlDocument } from '../lib/yaml.ts';
 import { scalarSourceMap } from './scalar-source.ts';
 import { jsonPointer, parsePointer, type Diagnostic } from './diagnostic.ts';
+import { explainIndentation, INDENTATION_CODES } from './yaml-indentation.ts';
 
 export interface Position {
   line: number;
@@ -38,24 +39,30 @@ const HINTS: Record<string, string> = {
 
 export function parseYamlFile(file: string, text: string): YamlParse {
   const { document, lineCounter } = parseYamlDocument(text);
-  // A stack overflow can surface twice (as an error, and as a tag that failed to resolve): one message.
+  // A stack overflow can surface twice (as an error, and as a tag that failed to resolve), at the
+  // same place or (Node 24) a column apart: one message per document.
   const seen = new Set<string>();
   const problems = yamlProblems(document)
     .map((p) => (/call stack size/i.test(p.message) ? { ...p, code: 'RESOURCE_EXHAUSTION' } : p))
-    .filter((p) => !seen.has(`${p.code}|${p.line}|${p.col}`) && seen.add(`${p.code}|${p.line}|${p.col}`));
+    .filter((p) => {
+      const key = p.code === 'RESOURCE_EXHAUSTION' ? p.code : `${p.code}|${p.line}|${p.col}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
   if (problems.length > 0) {
+    // One misplaced key makes the parser report several things, and every later sibling again: the first says it.
+    // Only when it is the first thing wrong: after another mistake (an unclosed bracket) it is a consequence.
+    const first = problems[0];
+    const firstIndentation = first && INDENTATION_CODES.has(first.code) && explainIndentation(text, first) ? first : undefined;
+    const kept = problems.filter((p) => !firstIndentation || !INDENTATION_CODES.has(p.code) || p === firstIndentation);
     return {
       ok: false,
-      diagnostics: problems.map((p) => ({
-        code: PROBLEM_CODES[p.code] ?? 'MLC_YAML_SYNTAX',
-        phase: 'parse',
-        file,
-        line: p.line,
-        col: p.col,
-        path: '',
-        message: MESSAGES[p.code] ?? p.message,
-        ...(HINTS[p.code] ? { hint: HINTS[p.code] } : {}),
-      })),
+      diagnostics: kept.map((p): Diagnostic => {
+        const base = { code: PROBLEM_CODES[p.code] ?? 'MLC_YAML_SYNTAX', phase: 'parse', file, path: '' } as const;
+        const indentation = p === firstIndentation ? explainIndentation(text, p) : undefined;
+        if (indentation) return { ...base, ...indentation };
+        const duplicate = p.code === 'DUPLICATE_KEY' ? describeDuplicate(text, p.line, p.col) : undefined;
+        return { ...base, line: p.line, col: p.col, message: duplicate ?? MESSAGES[p.code] ?? p.message, ...(HINTS[p.code] ? { hint: HINTS[p.code] } : {}) };
+      }),
     };
   }
   let value: unknown;
@@ -81,6 +88,22 @@ export function parseYamlFile(file: string, text: string): YamlParse {
     throw error;
   }
   return { ok: true, yaml: makeYamlFile(file, text, value, document, lineCounter) };
+}
+
+/** "key 'name' appears twice in this mapping (first on line 3)", from the text around the second one. */
+function describeDuplicate(text: string, line: number, col: number): string | undefined {
+  const lines = text.split('\n');
+  const keyAt = (l: number, c: number): string | undefined => /^(['"]?)([^'":#]+?)\1\s*:/.exec((lines[l - 1] ?? '').slice(c - 1))?.[2];
+  const key = keyAt(line, col);
+  if (!key) return undefined;
+  for (let l = line - 1; l >= 1; l--) {
+    const other = lines[l - 1] ?? '';
+    if (other.trim() === '' || other.trim().startsWith('#')) continue;
+    const indent = /^\s*(?:-\s+)?/.exec(other)?.[0].length ?? 0;
+    if (indent === col - 1 && keyAt(l, col) === key) return `key '${key}' appears twice in this mapping (first on line ${l})`;
+    if (indent < col - 1) break; // left the mapping
+  }
+  return `key '${key}' appears twice in this mapping`;
 }
 
 function firstAliasPosition(text: string, lineCounter: LineCounter): Position {

@@ -1,12 +1,13 @@
 // `validate` as a function: classifies each file (pipeline, mapping table, JSONata, cases) and runs
 // the checks that apply. Handy to call from tests and from `plan`/`run` before they start.
 import { relative } from 'node:path';
-import type { Diagnostic } from '../load/diagnostic.ts';
+import { isError, type Diagnostic } from '../load/diagnostic.ts';
 import { getOrCreate } from '../util/get-or-create.ts';
 import { compileExpressionFile, type Compiled } from '../load/expression-file.ts';
-import { loadPipeline, type LoadOptions } from '../load/load-pipeline.ts';
+import { loadPipeline, type LoadOptions, type PipelineIdentity } from '../load/load-pipeline.ts';
 import { loadMappingTable, type MappingLoad } from '../load/mapping-table.ts';
 import { readTextFile } from '../load/read-text.ts';
+import { checkFolderUniqueness, type IdentifiedPipeline } from './folder-uniqueness.ts';
 import { isMap, isScalar, parseYamlDocument } from '../lib/yaml.ts';
 
 /** `other`: YAML with none of our top-level keys (an OpenAPI file, a CI config), skipped when found by walking. */
@@ -28,6 +29,7 @@ export function classify(path: string, text: string): FileKind {
   if (path.endsWith('.jsonata')) return 'jsonata';
   if (/\.csv$/i.test(path)) return 'mapping';
   if (isCasesFile(path)) return 'cases';
+  if (isForeignYaml(text)) return 'other';
   // The usual block style is decided from the text; anything else (flow style, quoted or indented
   // keys) from the parsed top-level keys, so such a pipeline is checked rather than skipped.
   if (/^rows\s*:/m.test(text) && !/^source\s*:/m.test(text)) return 'mapping';
@@ -35,6 +37,15 @@ export function classify(path: string, text: string): FileKind {
   const keys = topLevelKeys(text);
   if (keys.includes('rows') && !keys.includes('source')) return 'mapping';
   return keys.some((k) => PIPELINE_KEYS.includes(k)) ? 'pipeline' : 'other';
+}
+
+/**
+ * YAML of other tools that shares a key with pipelines (docker-compose's `version`, a Helm chart's
+ * `name`/`version`/`description`): Kubernetes-style `apiVersion`/`kind`, compose `services`, OpenAPI,
+ * or Go template actions (`{{ .Values… }}`, `{{- include … }}`) that only Helm's templates contain.
+ */
+function isForeignYaml(text: string): boolean {
+  return /^(apiVersion|kind|services|openapi|swagger)\s*:/m.test(text) || /\{\{-?\s*[.$a-z]/.test(text);
 }
 
 /** The keys of a YAML document that is a mapping; none when it is not one or does not parse. */
@@ -56,35 +67,65 @@ export async function validateFiles(paths: readonly string[], options: LoadOptio
     expressionCache: options.expressionCache ?? new Map<string, Promise<Compiled>>(),
   };
   const reports: (FileReport | undefined)[] = new Array(paths.length);
+  const identified: (IdentifiedPipeline | undefined)[] = new Array(paths.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const index = next++;
-      reports[index] = await validateOne(paths[index] as string, shared, named);
+      const path = paths[index] as string;
+      const checked = await validateOne(path, shared, named);
+      reports[index] = checked?.report;
+      if (checked?.identity && checked.report) identified[index] = { path, file: checked.report.file, identity: checked.identity };
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
-  return dedupeShared(reports.filter((r): r is FileReport => r !== undefined));
+  const pipelines = identified.filter((p): p is IdentifiedPipeline => p !== undefined);
+  const repeats = checkFolderUniqueness(pipelines);
+  const usedTables = new Set(pipelines.flatMap((p) => p.identity.tables));
+  const all = reports.map((r, index) => {
+    if (!r) return undefined;
+    const alone = r.kind === 'mapping' && !usedTables.has(paths[index] as string) && !r.diagnostics.some(isError) ? [checkedAlone(r.file)] : [];
+    return { ...r, diagnostics: [...r.diagnostics, ...(repeats.get(r.file) ?? []), ...alone] };
+  });
+  return dedupeShared(all.filter((r): r is FileReport => r !== undefined));
 }
 
-async function validateOne(path: string, options: LoadOptions, named: ReadonlySet<string>): Promise<FileReport | undefined> {
+async function validateOne(path: string, options: LoadOptions, named: ReadonlySet<string>): Promise<{ report: FileReport; identity?: PipelineIdentity } | undefined> {
   const file = relative(options.cwd, path) || path;
   const read = await readTextFile(path, 'parse', file);
-  if (!read.ok) return { file, kind: 'pipeline', diagnostics: [read.diagnostic] };
+  if (!read.ok) return { report: { file, kind: 'pipeline', diagnostics: [read.diagnostic] } };
   const classified = classify(path, read.text);
-  if (classified === 'other' && !named.has(path)) return { file, kind: 'other', diagnostics: [] };
+  if (classified === 'other' && !named.has(path)) return { report: { file, kind: 'other', diagnostics: [] } };
   const kind = classified === 'other' ? 'pipeline' : classified;
   if (kind === 'cases') return undefined; // checked by `ml-connector test`, which runs them
-  if (kind === 'pipeline') return { file, kind, diagnostics: (await loadPipeline(path, options)).diagnostics };
+  if (kind === 'pipeline') {
+    const loaded = await loadPipeline(path, options);
+    return { report: { file, kind, diagnostics: loaded.diagnostics }, ...(loaded.identity ? { identity: loaded.identity } : {}) };
+  }
   if (kind === 'mapping') {
     const cache = options.tableCache as Map<string, Promise<MappingLoad>>;
     const loading = getOrCreate(cache, path, () => loadMappingTable(path, file));
-    return { file, kind, diagnostics: (await loading).diagnostics };
+    return { report: { file, kind, diagnostics: (await loading).diagnostics } };
   }
   const cache = options.expressionCache as Map<string, Promise<Compiled>>;
   const compiling = getOrCreate(cache, path, () => compileExpressionFile(path, file));
   const compiled = await compiling;
-  return { file, kind, diagnostics: compiled.ok ? [] : [compiled.diagnostic] };
+  return { report: { file, kind, diagnostics: compiled.ok ? compiled.problems : [compiled.diagnostic] } };
+}
+
+/** A table no pipeline of this run uses: what was checked, and what could not be without a sink. */
+function checkedAlone(file: string): Diagnostic {
+  return {
+    code: 'MLC_MAPPING_NEEDS_PIPELINE',
+    phase: 'mappings',
+    severity: 'info',
+    file,
+    line: 0,
+    col: 0,
+    path: '',
+    message: "checked on its own (rows, duplicates): no pipeline checked here uses it, so its target segment and codes were not checked against a sink's account format",
+    hint: 'validate it together with the pipeline that uses it, e.g. `ml-connector validate pipelines/ ' + file + '`',
+  };
 }
 
 /** A broken table used by several pipelines is reported once, against the first file that met it. */

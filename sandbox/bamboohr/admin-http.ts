@@ -1,4 +1,7 @@
-// /_sandbox/* over HTTP: JSON in, JSON out, errors as {"error": "..."}. Optional admin token.
+// /_sandbox/* over HTTP: JSON in, JSON out, errors as {"error": "..."}. Optional admin token (required
+// off loopback, see server.ts). A changing request that a browser could send cross-site — a body that
+// is not JSON (text/plain and form posts need no preflight) or any request carrying Origin or
+// Sec-Fetch-Site other than same-origin/none — is refused, so a web page cannot reset or read the sandbox.
 import type { SandboxRequest, Reply } from './http.ts';
 import { parseJsonObject } from './http.ts';
 import { ChangeError } from './changes.ts';
@@ -50,9 +53,23 @@ add('POST', '/reset', (a) => {
   return { reset: true };
 });
 
+function browserRefusal(req: SandboxRequest): Reply | undefined {
+  const site = String(req.headers['sec-fetch-site'] ?? 'none');
+  if (req.headers.origin !== undefined || (site !== 'none' && site !== 'same-origin')) {
+    return { status: 403, alwaysJson: true, json: { error: 'the admin API does not take requests from web pages' } };
+  }
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (req.method !== 'GET' && type !== '' && type !== 'application/json') {
+    return { status: 415, alwaysJson: true, json: { error: 'admin requests take application/json bodies' } };
+  }
+  return undefined;
+}
+
 /** Async because waiting for webhooks is the one admin call that takes time. */
 export async function handleAdmin(admin: SandboxAdmin, req: SandboxRequest, adminToken: string | undefined): Promise<Reply> {
   if (adminToken && req.headers['x-sandbox-admin-token'] !== adminToken) return { status: 401, alwaysJson: true, json: { error: 'X-Sandbox-Admin-Token missing or wrong' } };
+  const refused = browserRefusal(req);
+  if (refused) return refused;
   if (req.method === 'POST' && req.path === '/_sandbox/webhook-deliveries/wait') {
     await admin.waitForWebhooks();
     return { status: 200, alwaysJson: true, json: { idle: true } };

@@ -30,7 +30,8 @@ const ENUMS: Partial<Record<keyof RuntimeSettings, readonly string[]>> = {
 export function validateSettingsPatch(patch: Record<string, unknown>): Partial<RuntimeSettings> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (!(key in DEFAULT_SETTINGS)) throw new ChangeError(400, `unknown setting ${key}; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
+    // Own keys only: `__proto__` or `constructor` in a patch is an unknown setting, not a 500.
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) throw new ChangeError(400, `unknown setting ${key}; known: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`);
     if (key === 'throttle') {
       if (value !== null) throw new ChangeError(400, 'set throttle through POST /_sandbox/faults/throttle (or null to end it)');
     } else if (key === 'errorHeaders') {

@@ -4,9 +4,12 @@ import { EXIT, UsageError, type Command } from '../../runtime/cli/command.ts';
 import { parseCommandArgs } from '../../runtime/cli/args.ts';
 import { untilAborted } from '../../runtime/cli/process-io.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadingState } from '../../runtime/cli/state-errors.ts';
 import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';
+import { SandboxStartError } from './start-error.ts';
 import type { RuntimeSettings, ThrottleWindow } from './options.ts';
 import type { CompanySpec } from './model.ts';
 import { DEFAULT_COMPANY } from './seed.ts';
@@ -19,10 +22,11 @@ Starts a local stand-in for BambooHR's API and prints one JSON line: base URLs, 
 OAuth client id/secret/redirect URI of the seeded company "keystone". Runs until interrupted.
 
   --port N                    port on 127.0.0.1 (default 0: any free port)
-  --data FILE                 load state from FILE if it exists; save every change to it
+  --data FILE                 load state from FILE if it exists; save every change to it (0600;
+                              its folder must exist)
   --employees N               size of the default company (default 200)
   --company DOMAIN[:N]        serve another company too (repeatable)
-  --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/*
+  --admin-token T             require X-Sandbox-Admin-Token on /_sandbox/* (required off loopback)
   --tls                       serve HTTPS with a fresh self-signed certificate (printed in the JSON line
                               as tls.certificate and tls.fingerprint256, for clients to pin)
   --cert FILE --key FILE      serve HTTPS with this certificate and key (PEM)
@@ -99,6 +103,24 @@ async function tlsArg(generate: boolean, certFile: string | undefined, keyFile: 
   return generate ? generateSandboxCertificate() : undefined;
 }
 
+/** The state file must be a file: a directory there would fail only when the sandbox reads it. */
+function dataFileArg(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined) return undefined;
+  const file = resolve(cwd, value);
+  if (existsSync(file) && !statSync(file).isFile()) throw new UsageError(`--data ${value} is a directory; it names the file the sandbox keeps its state in`);
+  return file;
+}
+
+/** A refusal to start (admin API open to the network, missing --data folder) is a usage error. */
+async function start<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SandboxStartError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 export const bamboohrSandboxCommand: Command = {
   name: 'sandbox bamboohr',
   summary: 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)',
@@ -140,18 +162,17 @@ export const bamboohrSandboxCommand: Command = {
     const throttle = throttleArg(values.throttle);
     if (throttle) settings.throttle = throttle;
     const tls = await tlsArg(values.tls === true, values.cert, values.key);
-    const sandbox = await startBambooSandbox({
+    const dataFile = dataFileArg(values.data, io.cwd);
+    const sandbox = await loadingState(`--data ${values.data}`, () => start(() => startBambooSandbox({
       ...(tls ? { tls } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.host ? { host: values.host } : {}),
-      ...(values.data ? { dataFile: values.data } : {}),
+      ...(dataFile ? { dataFile } : {}),
       ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
       companies,
       settings,
       logger: createLogger({ name: 'bamboohr-sandbox' }),
-    });
-    const loopback = !values.host || ['127.0.0.1', 'localhost', '::1'].includes(values.host);
-    if (!loopback && !values['admin-token']) io.stderr('warning: the sandbox admin API (/_sandbox) is open to the network; pass --admin-token\n');
+    })));
     io.stdout(`${JSON.stringify(sandbox.startupInfo())}\n`);
     await untilAborted(io.stopSignal);
     await sandbox.close();

@@ -31,6 +31,8 @@ export function customReport(ctx: HandlerContext, company: Company, req: Sandbox
   const body = parseJsonObject(req.body);
   if (!body || !Array.isArray(body.fields)) return errorReply(ctx.settings, 400, 'Malformed JSON');
   if (body.fields.length > MAX_FIELDS) return errorReply(ctx.settings, 400, `Too many fields requested (maximum ${MAX_FIELDS})`);
+  // Field names are strings or numbers (ids); a nested array used to recurse in String() and answer 500.
+  if (body.fields.some((f) => typeof f !== 'string' && typeof f !== 'number')) return errorReply(ctx.settings, 400, 'Report fields must be field names or ids');
   // Unknown and restricted fields are dropped silently, as documented.
   const fields: { key: string; def: FieldDef }[] = [];
   for (const raw of body.fields) {

@@ -66,7 +66,7 @@ export interface SandboxOptions {
   dataFile?: string;
   clock?: Clock;
   logger?: Logger;
-  /** When set, /_sandbox/* requires header `X-Sandbox-Admin-Token: <token>`. */
+  /** When set, /_sandbox/* requires header `X-Sandbox-Admin-Token: <token>`. Required off loopback. */
   adminToken?: string;
   maxBodyBytes?: number;
   oauthRedirectUris?: string[];
@@ -80,6 +80,10 @@ export interface SandboxOptions {
   tls?: { cert: string; key: string };
   /** Trust for https webhook targets (e.g. the runtime's self-signed certificate). */
   webhookTrust?: TlsTrust;
+  /** Connections held at once; well below a 1,024 file-descriptor limit. Default 512. */
+  maxConnections?: number;
+  /** How the state file is written; tests pass one that fails like a full disk. */
+  saveSnapshot?: (file: string, companies: import('./model.ts').Company[]) => void;
   /** Capacity of the request log ring. */
   requestLogSize?: number;
   settings?: Partial<RuntimeSettings>;

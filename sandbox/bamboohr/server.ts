@@ -22,8 +22,11 @@ import { RequestLog } from './request-log.ts';
 import { WebhookSender } from './webhook-delivery.ts';
 import { SandboxAdmin, validateSettingsPatch, type CompanyCredentials } from './admin.ts';
 import { handleAdmin } from './admin-http.ts';
-import { DebouncedSaver, loadSnapshot } from './persistence.ts';
+import { DebouncedSaver, dataFileProblem, loadSnapshot } from './persistence.ts';
 import { isoSeconds, systemClock } from './time.ts';
+import { limitConnections } from './connections.ts';
+import { SandboxStartError } from './start-error.ts';
+import { FORWARD_SECRET_CIPHERS } from '../../runtime/lib/tls-ciphers.ts';
 
 export interface RunningSandbox {
   /** http://127.0.0.1:PORT, or https:// when started with `tls` */
@@ -50,6 +53,11 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger();
   const specs = options.companies ?? [{ ...DEFAULT_COMPANY, employees: options.employees ?? DEFAULT_COMPANY.employees }];
+  const loopbackHost = ['127.0.0.1', 'localhost', '::1'].includes(options.host ?? '127.0.0.1');
+  // The admin API resets data and reads every company's secrets: off loopback it needs a token.
+  if (!loopbackHost && !options.adminToken) throw new SandboxStartError(`the sandbox admin API (/_sandbox) would be open to the network on ${options.host}`, 'pass an admin token (--admin-token), or bind to 127.0.0.1');
+  const fileProblem = options.dataFile ? dataFileProblem(options.dataFile) : undefined;
+  if (fileProblem) throw new SandboxStartError(fileProblem, 'create the folder first, or pass another --data file');
   const state = new SandboxState(specs, clock, options.oauthRedirectUris ?? [DEFAULT_REDIRECT_URI]);
   if (options.dataFile) {
     const loaded = loadSnapshot(options.dataFile);
@@ -63,7 +71,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
   const sender = new WebhookSender(ctx, options.webhookTrust, options.webhookTimeoutMs ?? 5000);
   state.onChange((event) => sender.handle(event));
   const admin = new SandboxAdmin(ctx, startSettings, faults, log, sender);
-  const saver = options.dataFile ? new DebouncedSaver(options.dataFile, () => [...state.companies.values()]) : undefined;
+  const saver = options.dataFile ? new DebouncedSaver(options.dataFile, () => [...state.companies.values()], logger, options.saveSnapshot) : undefined;
   if (saver) state.onPersist(() => saver.schedule());
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -154,13 +162,17 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
       else res.destroy();
     });
   };
-  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, ciphers: FORWARD_SECRET_CIPHERS, handshakeTimeout: 10_000 }, listener) : createServer(listener);
   const scheme = options.tls ? 'https' : 'http';
   server.on('clientError', (_err, socket) => socket.destroy());
+  limitConnections(server, options.maxConnections ?? 512, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
+  // After listening, an accept error (EMFILE when file descriptors run out) is logged, not fatal.
+  server.removeAllListeners('error');
+  server.on('error', (error) => logger.error({ err: error.message }, 'sandbox server error'));
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const origin = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -202,7 +214,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     },
     close: async () => {
       await sender.close();
-      saver?.flush();
+      saver?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -34,6 +34,8 @@ const WRAPPERS: Record<string, string | string[]> = {
   selfsigned: 'runtime/lib/self-signed.ts',
   lowdb: 'runtime/lib/lowdb.ts',
   'node-cron': 'runtime/lib/cron.ts',
+  'csv-parse': 'runtime/lib/csv.ts',
+  tinyglobby: 'runtime/lib/glob.ts',
 };
 
 function importsOf(text: string): string[] {

@@ -1,7 +1,7 @@
 // Runs the CLI in-process (fast, for most tests) or as a real process (exit codes, stderr, start-up).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { commands } from '../../cli/main.ts';
+import { commands, program } from '../../cli/main.ts';
 import { dispatch } from '../../runtime/cli/dispatch.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,10 +12,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; color?: boolean } = {}): Promise<CliRun> {
+  const stdin = options.stdin;
   let stdout = '';
   let stderr = '';
-  const code = await dispatch('ml-connector', commands, args, {
+  const code = await dispatch(program, commands, args, {
     stdout: (t) => {
       stdout += t;
     },
@@ -25,6 +26,8 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
     env: options.env ?? {},
     cwd: options.cwd ?? repoRoot,
     stopSignal: new AbortController().signal,
+    color: options.color === true,
+    ...(stdin !== undefined ? { readStdin: async () => stdin } : {}),
   });
   return { code, stdout, stderr };
 }

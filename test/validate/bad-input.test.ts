@@ -1,5 +1,6 @@
 // Every kind of bad input the issue lists: a clear message with file:line:col, exit 1, no stack
 // trace, and nothing written anywhere.
+import { mkdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, runCliProcess } from '../support/cli.ts';
 import { EXAMPLE_PIPELINE, exampleFixture, type Fixture } from '../support/fixture.ts';
@@ -30,7 +31,7 @@ interface BadCase {
 const cases: BadCase[] = [
   { name: 'malformed YAML', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'company: KBS', 'company: [KBS'), code: 'MLC_YAML_SYNTAX', file: EXAMPLE_PIPELINE, message: /must be sufficiently indented|Flow sequence|Missing|expected/i },
   { name: 'tab indentation', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, '    subdomain: keystone', '\tsubdomain: keystone'), code: 'MLC_YAML_SYNTAX', file: EXAMPLE_PIPELINE, lineWith: '\tsubdomain', message: /tab/i },
-  { name: 'duplicate key', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'source:\n', 'name: again\nsource:\n'), code: 'MLC_YAML_DUPLICATE_KEY', file: EXAMPLE_PIPELINE, lineWith: 'name: again', message: /unique/i },
+  { name: 'duplicate key', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'source:\n', 'name: again\nsource:\n'), code: 'MLC_YAML_DUPLICATE_KEY', file: EXAMPLE_PIPELINE, lineWith: 'name: again', message: /key 'name' appears twice in this mapping \(first on line 3\)/ },
   { name: 'unknown key with did-you-mean', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, '  retry: {', '  retyr: {'), code: 'MLC_SCHEMA_UNKNOWN_KEY', file: EXAMPLE_PIPELINE, lineWith: 'retyr', message: /unknown key 'retyr' \(did you mean 'retry'\?\)/ },
   { name: 'wrong type', breakIt: (f) => f.edit(EXAMPLE_PIPELINE, 'company: KBS', 'company: 42'), code: 'MLC_SCHEMA_INVALID', file: EXAMPLE_PIPELINE, lineWith: 'company: 42', message: /must be string; got number 42/ },
   { name: 'YAML alias bomb', breakIt: (f) => f.write(EXAMPLE_PIPELINE, BOMB), code: 'MLC_YAML_ALIAS_LIMIT', file: EXAMPLE_PIPELINE, lineWith: '*a', message: /aliases/ },
@@ -66,6 +67,7 @@ describe('validate rejects bad input clearly', () => {
     bad.breakIt(fixture);
     const before = fixture.listing();
     const args = ['validate', '--format', 'json', 'pipelines', ...(bad.offline === false ? [] : ['--offline'])];
+    if (bad.offline === false) mkdirSync(fixture.path('no-secrets'));
     const env = bad.offline === false ? { ML_CONNECTOR_SECRETS_DIR: fixture.path('no-secrets') } : {};
     const run = await runCli(args, { cwd: fixture.dir, env });
     expect(run.code).toBe(1);

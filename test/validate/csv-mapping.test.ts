@@ -57,6 +57,29 @@ describe('CSV mapping tables', () => {
     expect(report.valid).toBe(false);
   });
 
+  it.each([
+    ['text after a closing quote', '"York, PA",03,', '"York" PA,03,', 7, 7, /text after a closing quote/],
+    ['a row with more fields than the header', '"York, PA",03,York branch,', '"York, PA",03,York branch,,extra', 7, 28, /this row has 5 fields; the header has 4/],
+    ['a row with fewer fields than the header', '"York, PA",03,York branch,', '"York, PA",03', 7, 14, /this row has 2 fields; the header has 4/],
+  ])('reports %s as MLC_CSV_SYNTAX at the character', async (_name, from, to, line, col, message) => {
+    fixture.edit('mappings/locations.csv', from, to);
+    const report = await validate();
+    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'MLC_CSV_SYNTAX', file: 'mappings/locations.csv', line, col, message: expect.stringMatching(message) })]);
+    expect(report.valid).toBe(false);
+  });
+
+  it('points at the opening quote of a field not closed before the end of its row (two rows merged)', async () => {
+    fixture.write('mappings/locations.csv', '# name: locations\n# segment: location\nfrom,to\n"Lancaster, PA,02\n"York, PA",03\n');
+    const report = await validate();
+    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'MLC_CSV_SYNTAX', line: 4, col: 1, message: expect.stringMatching(/not closed before the end of its row/) })]);
+  });
+
+  it('says so when the fields are separated by semicolons', async () => {
+    fixture.write('mappings/locations.csv', '# name: locations\n# segment: location\nfrom;to;description;note\nYork PA;03;York branch;\n');
+    const report = await validate();
+    expect(report.diagnostics).toEqual([expect.objectContaining({ code: 'MLC_CSV_SYNTAX', line: 3, col: 5, message: 'the fields are separated by semicolons; mapping tables use commas' })]);
+  });
+
   it('runs cases against a CSV table', async () => {
     fixture.write('mappings/locations.cases.yaml', 'subject: locations.csv\ncases:\n  - { name: york, input: \"York, PA\", expected: \"03\" }\n');
     const run = await runCli(['test', 'mappings/locations.cases.yaml'], { cwd: fixture.dir });

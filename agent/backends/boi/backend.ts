@@ -1,12 +1,13 @@
 // The boi backend: the Backend interface implemented over Sage 100's Business Object Interface.
 // Given a ComRuntime it does not care whether COM is real (winax on Windows) or the simulator's fake.
+// Every site-specific name comes from the site profile (agent/profile), written by `agent selftest`.
 import type { AccountStructure } from '../../gl/account-format.ts';
 import { AgentError } from '../../errors.ts';
-import type { Backend, Company } from '../backend.ts';
+import { compilePatterns, DEFAULT_PROFILE, type MessagePatterns, type SiteProfile } from '../../profile/profile.ts';
+import type { Backend, Company, ProfileStatus } from '../backend.ts';
 import { findAccount, listAccounts, upsertAccount } from './accounts.ts';
 import type { ComRuntime } from './com.ts';
 import { listHeadcount, upsertHeadcount } from './headcount.ts';
-import { DEFAULT_PATTERNS, type MessagePatterns } from './objects.ts';
 import { SessionPool } from './pool.ts';
 import type { BoiSession } from './session.ts';
 import { readStructure } from './structure.ts';
@@ -29,22 +30,45 @@ export interface BoiBackendOptions {
   sessionIdleMs?: number;
   lockRetryAfterSeconds?: number;
   licenceRetryAfterSeconds?: number;
-  patterns?: Partial<MessagePatterns>;
+  /** The site profile (already checked, see profile/load.ts). Default: unverified guesses. */
+  profile?: SiteProfile;
+  /** Where the profile came from, for GET /v1/_admin/status. */
+  profileSource?: { source: ProfileStatus['source']; file?: string };
   /** Reported by `status()`; the sim backend passes 'sim'. */
   kind?: 'sim' | 'boi';
 }
 
 const STRUCTURE_TTL_MS = 60_000;
 
+function patternsOf(profile: SiteProfile): MessagePatterns {
+  const compiled = compilePatterns(profile.messages);
+  if ('key' in compiled) throw new Error(`site profile ${compiled.key} does not compile: ${compiled.message}`);
+  return compiled;
+}
+
+export function profileStatus(profile: SiteProfile, source: BoiBackendOptions['profileSource'] = { source: 'defaults' }): ProfileStatus {
+  const { verified } = profile;
+  return {
+    source: source.source,
+    ...(source.file ? { file: source.file } : {}),
+    verified: verified !== null,
+    ...(verified ? { verifiedAt: verified.at, verifiedCompany: verified.company } : {}),
+    headcount: verified?.headcount === true,
+  };
+}
+
 export function createBoiBackend(options: BoiBackendOptions): Backend {
+  const profile = options.profile ?? DEFAULT_PROFILE;
   const pool = new SessionPool(
     options.com,
     {
       homePath: options.homePath,
       user: options.user,
       password: options.password,
+      profile,
+      accountKeys: new Map(),
       classify: {
-        patterns: { ...DEFAULT_PATTERNS, ...options.patterns },
+        patterns: patternsOf(profile),
         lockRetryAfterSeconds: options.lockRetryAfterSeconds ?? 5,
         licenceRetryAfterSeconds: options.licenceRetryAfterSeconds ?? 30,
       },
@@ -53,11 +77,19 @@ export function createBoiBackend(options: BoiBackendOptions): Backend {
   );
   const structures = new Map<string, { structure: AccountStructure; at: number }>();
   const headcountMain = options.headcountMainAccount ?? '9900';
+  const status = profileStatus(profile, options.profileSource);
 
   function company(code: string): string {
     const upper = code.toUpperCase();
     if (!options.companies.some((c) => c.code === upper)) throw new AgentError('unknown_company', `company ${code} is not served by this agent`);
     return upper;
+  }
+
+  /** Headcount needs answers only a selftest can give (budget object, columns, code, calendar). */
+  function requireHeadcount(): void {
+    if (!status.headcount) {
+      throw new AgentError('not_supported', "headcount needs a site profile whose selftest verified the budget object, Budget Code and fiscal calendar: run 'ml-connector agent selftest' and start the agent with --profile");
+    }
   }
 
   /** Async on purpose: the HTTP layer awaits, and a worker-thread COM host can slot in later. */
@@ -107,11 +139,17 @@ export function createBoiBackend(options: BoiBackendOptions): Backend {
         true,
       ),
     upsertAccount: (co, input, condition) => run(co, (s, structure) => upsertAccount(s, structure(), input, condition)),
-    listHeadcount: (co, period, page) => run(co, (s, structure) => listHeadcount(s, structure(), headcountMain, period, page), true),
-    upsertHeadcount: (co, input, condition) => run(co, (s, structure) => upsertHeadcount(s, structure(), headcountMain, input, condition)),
+    listHeadcount: async (co, period, page) => {
+      requireHeadcount();
+      return run(co, (s, structure) => listHeadcount(s, structure(), headcountMain, period, page), true);
+    },
+    upsertHeadcount: async (co, input, condition) => {
+      requireHeadcount();
+      return run(co, (s, structure) => upsertHeadcount(s, structure(), headcountMain, input, condition));
+    },
     drain: async () => pool.drain(),
     resume: () => pool.resume(),
-    status: () => ({ backend: options.kind ?? 'boi', draining: pool.isDraining, sessionsOpen: pool.counts().open, sessionsBusy: pool.counts().busy }),
+    status: () => ({ backend: options.kind ?? 'boi', draining: pool.isDraining, sessionsOpen: pool.counts().open, sessionsBusy: pool.counts().busy, profile: status }),
     close: async () => pool.close(),
   };
 }

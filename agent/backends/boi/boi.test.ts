@@ -5,9 +5,16 @@ import { AgentError } from '../../errors.ts';
 import type { Backend } from '../backend.ts';
 import { SimDatabase, SIM_PASSWORD, SIM_USER } from '../sim/database.ts';
 import { fakeComRuntime, type CallLog } from '../sim/fake-com.ts';
+import { findByAccount, SIM_LAYOUT } from '../sim/tables.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedKbs } from '../sim/seed.ts';
+import { tempDir } from '../../test-support.ts';
 import type { SySession } from './com.ts';
 import { createBoiBackend, type BoiBackendOptions } from './backend.ts';
 import { loadWinaxRuntime } from './winax.ts';
+import { DEFAULT_PROFILE, mergeProfile } from '../../profile/profile.ts';
+import { createSimBackend, simulatorProfile } from '../sim/backend.ts';
 
 let backend: Backend | undefined;
 afterEach(async () => {
@@ -23,6 +30,7 @@ function setup(options: Partial<BoiBackendOptions> = {}, db = new SimDatabase())
     user: SIM_USER,
     password: SIM_PASSWORD,
     companies: [{ code: 'KBS', name: 'Keystone Building Supply' }],
+    profile: simulatorProfile(),
     ...options,
   });
   return { backend, db, calls };
@@ -72,7 +80,7 @@ describe('boi backend over the fake COM model', () => {
     const before = Object.keys(db.companies.KBS!.tables.GL_Account).length;
     const error = await failure(backend.upsertHeadcount('KBS', { costCenter: { '02': '20', '03': 'SLS', '04': '01' }, period: '2026-11', headcount: 3 }, {}));
     expect(error.code).toBe('sage_rejected');
-    expect(error.message).toMatch(/account type 12, not 15/);
+    expect(error.message).toMatch(/account type 13, not 15/);
     expect(Object.keys(db.companies.KBS!.tables.GL_Account)).toHaveLength(before);
   });
 
@@ -128,7 +136,7 @@ describe('boi backend over the fake COM model', () => {
 
   it('a record locked by another user is record_locked at once, with the configured Retry-After', async () => {
     const { backend, db } = setup({ lockRetryAfterSeconds: 7 });
-    db.lockRecord('KBS', 'GL_Account', '6000-10-OPS-01', null);
+    db.lockRecord('KBS', 'GL_Account', String(findByAccount(db.companies.KBS!, '6000-10-OPS-01')?.AccountKey), null);
     const started = Date.now();
     const error = await failure(backend.upsertAccount('KBS', { mainAccount: '6000', segments: { '02': '10', '03': 'OPS', '04': '01' }, description: 'x' }, { ifMatch: '*' }));
     expect(Date.now() - started).toBeLessThan(1000);
@@ -157,7 +165,7 @@ describe('boi backend over the fake COM model', () => {
 
   it('classifies lock, licence and security texts by configurable patterns', async () => {
     const db = new SimDatabase({ lockMessage: 'Datensatz gesperrt' });
-    const { backend } = setup({ patterns: { lock: /gesperrt/ } }, db);
+    const { backend } = setup({ profile: mergeProfile(DEFAULT_PROFILE, { messages: { lock: 'gesperrt' } }) }, db);
     db.lockRecord('KBS', 'GL_SubAccount', '03\u008aOPS', 5);
     const error = await failure(backend.upsertSubAccount('KBS', { segment: '03', code: 'OPS', description: 'x' }, { ifMatch: '*' }));
     expect(error.code).toBe('record_locked');
@@ -168,5 +176,20 @@ describe('boi backend over the fake COM model', () => {
 describe('winax loading', () => {
   it.skipIf(process.platform === 'win32')('refuses to load off Windows with a message that points to the sim backend', async () => {
     await expect(loadWinaxRuntime()).rejects.toThrow(/Windows.*--backend sim/);
+  });
+});
+
+describe('simulator data files', () => {
+  it('a file written by an older simulator (GL_Account keyed by the formatted account) is re-seeded, not misread', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir.path, 'sim'));
+    const old = seedKbs() as unknown as Record<string, unknown>;
+    delete old.layout;
+    writeFileSync(join(dir.path, 'sim', 'sage100-sim.json'), JSON.stringify({ companies: { KBS: old } }));
+    const sim = createSimBackend({ dataDir: dir.path });
+    expect(sim.db.companies.KBS?.layout).toBe(SIM_LAYOUT);
+    expect((await sim.backend.getAccount('KBS', '6000-10-OPS-01')).accountKey).toBe('000000002');
+    await sim.backend.close();
+    dir.remove();
   });
 });

@@ -1,7 +1,10 @@
-// Paged reads over a BOI browse (SetBrowseFilter → MoveFirst → MoveNext until EOF). The cursor is
-// the last key returned, opaque to clients; browse order is key order, so a page resumes after it.
+// Reads over a BOI browse (SetBrowseFilter → MoveFirst → MoveNext until EOF). A browse filter is a
+// prefix of the current index's key (sage100.md §9), so callers filter on the primary key only and
+// match anything else in the agent. Cursors are opaque to clients: the last key returned.
 import { AgentError } from '../../errors.ts';
 import type { Page, PageRequest } from '../backend.ts';
+import { isRefusal } from './classify.ts';
+import { comNumber, comText } from './com-value.ts';
 import type { BusObject } from './com.ts';
 import type { BoiSession } from './session.ts';
 
@@ -16,29 +19,47 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return key;
 }
 
-export function browsePage<T>(
-  session: BoiSession,
-  bus: BusObject,
-  filter: string,
-  page: PageRequest,
-  read: () => { key: string; item: T } | undefined,
-): Page<T> {
-  const after = decodeCursor(page.cursor);
+/**
+ * Visits every row of the browse in index order; `visit` returns false to stop. An empty browse is
+ * empty, not an error: MoveFirst's 0 is a failure only when Sage's text is a refusal (rights, lock).
+ */
+export function eachRow(session: BoiSession, bus: BusObject, filter: string, visit: () => boolean | void): void {
   bus.nSetBrowseFilter(filter);
-  const items: T[] = [];
-  let lastKey = '';
-  if (bus.nMoveFirst() === 0) {
-    if (bus.sLastErrorMsg) throw session.fail(bus, 'browse');
-    return { items, nextCursor: null };
+  if (comNumber(bus.nMoveFirst()) === 0) {
+    if (isRefusal(comText(bus.sLastErrorMsg), session.classify)) throw session.fail(bus, 'browse');
+    return;
   }
-  while (bus.nEOF() !== 1) {
-    const row = read();
-    if (row && (after === undefined || row.key > after)) {
-      if (items.length === page.limit) return { items, nextCursor: encodeCursor(lastKey) };
-      items.push(row.item);
-      lastKey = row.key;
-    }
+  while (comNumber(bus.nEOF()) !== 1) {
+    if (visit() === false) return;
     bus.nMoveNext();
   }
-  return { items, nextCursor: null };
+}
+
+/** One page of items sorted by key, after the cursor's key. */
+export function pageOf<T>(rows: ReadonlyArray<{ key: string; item: T }>, page: PageRequest): Page<T> {
+  const after = decodeCursor(page.cursor);
+  const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).filter((r) => after === undefined || r.key > after);
+  const items = sorted.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return { items: items.map((r) => r.item), nextCursor: sorted.length > page.limit && last ? encodeCursor(last.key) : null };
+}
+
+/** A page over a browse whose index order is the page's key order (sub-accounts: SegmentNo+Code). */
+export function browsePage<T>(session: BoiSession, bus: BusObject, filter: string, page: PageRequest, read: () => { key: string; item: T } | undefined): Page<T> {
+  const after = decodeCursor(page.cursor);
+  const items: T[] = [];
+  let lastKey = '';
+  let more = false;
+  eachRow(session, bus, filter, () => {
+    const row = read();
+    if (!row || (after !== undefined && row.key <= after)) return true;
+    if (items.length === page.limit) {
+      more = true;
+      return false;
+    }
+    items.push(row.item);
+    lastKey = row.key;
+    return true;
+  });
+  return { items, nextCursor: more ? encodeCursor(lastKey) : null };
 }

@@ -2,6 +2,9 @@
 // BOI's type prefixes: `n` returns a number (1 ok, 0 failure, -1 ok with a warning, 2 new record on
 // SetKey), `s` a string. Failures are reported through return codes and sLastErrorMsg; only a broken
 // COM connection throws.
+//
+// Properties are typed `unknown` on purpose: winax hands back a dispatch wrapper, not a string, for a
+// member without type information (sage100.md §9), so every read goes through com-value.ts.
 
 /** A by-reference argument (`nGetValue(col, byref v)`): winax wraps it in a Variant. */
 export interface ByRef {
@@ -11,41 +14,47 @@ export interface ByRef {
 export interface ComRuntime {
   /** `CreateObject("ProvideX.Script")`. */
   createScript(): PvxScript;
-  byRef(initial: string): ByRef;
+  /** The variant's type follows the initial value: '' for `$` columns, 0 for numeric ones. */
+  byRef(initial: string | number): ByRef;
   readByRef(ref: ByRef): unknown;
 }
 
 export interface PvxScript {
   Init(homePath: string): unknown;
+  /** May return Nothing (null/undefined) with the reason on the session's sLastErrorMsg. */
   NewObject(name: string, session?: SySession): unknown;
 }
 
 export interface SySession {
-  readonly sLastErrorMsg: string;
-  nLogon?(): number;
-  nSetUser(user: string, password: string): number;
-  nSetCompany(company: string): number;
-  nSetDate(module: string, date: string): number;
-  nSetModule(module: string): number;
-  nLookupTask(task: string): number;
-  nSetProgram(taskId: number): number;
-  nCleanup(): number;
+  readonly sLastErrorMsg: unknown;
+  nLogon?(): unknown;
+  nSetUser(user: string, password: string): unknown;
+  nSetCompany(company: string): unknown;
+  nSetDate(module: string, date: string): unknown;
+  nSetModule(module: string): unknown;
+  nLookupTask(task: string): unknown;
+  nSetProgram(taskId: number): unknown;
+  nCleanup(): unknown;
   DropObject(): unknown;
+  /** [I] The company's name; read by `agent selftest --write-test` to confirm a test company. */
+  readonly sCompanyName?: unknown;
 }
 
 export interface BusObject {
-  readonly sLastErrorMsg: string;
-  nSetKeyValue(column: string, value: string): number;
-  nSetKey(): number;
-  nSetValue(column: string, value: string | number): number;
-  nGetValue(column: string, ref: ByRef): number;
-  nWrite(): number;
-  nClear(): number;
-  nFind(): number;
-  nSetBrowseFilter(prefix: string): number;
-  nMoveFirst(): number;
-  nMoveNext(): number;
-  nEOF(): number;
+  readonly sLastErrorMsg: unknown;
+  nSetKeyValue(column: string, value: string): unknown;
+  nSetKey(): unknown;
+  nSetValue(column: string, value: string | number): unknown;
+  nGetValue(column: string, ref: ByRef): unknown;
+  nWrite(): unknown;
+  nClear(): unknown;
+  nFind(key?: string): unknown;
+  nSetBrowseFilter(prefix: string): unknown;
+  nMoveFirst(): unknown;
+  nMoveNext(): unknown;
+  nEOF(): unknown;
+  /** [I] Selects a secondary index (e.g. `kACCOUNT`); not every object or release may have it. */
+  nSetIndex?(index: string): unknown;
   DropObject(): unknown;
 }
 

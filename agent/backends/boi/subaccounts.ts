@@ -5,11 +5,15 @@ import { etagOf } from '../../etag.ts';
 import type { Condition, Page, PageRequest, SubAccount, SubAccountInput, Upserted } from '../backend.ts';
 import { browsePage } from './browse.ts';
 import type { BusObject } from './com.ts';
-import { OBJECTS, STATUS_CODES, STATUS_NAMES } from './objects.ts';
+import { comNumber } from './com-value.ts';
+import { STATUS_CODES, STATUS_NAMES } from './objects.ts';
 import type { BoiSession } from './session.ts';
-import { needsWrite, storedText, writeValues } from './write.ts';
+import { needsWrite, setKeyValues, storedText, writeValues } from './write.ts';
 
-const { bus: BUS, task: TASK } = OBJECTS.subAccount;
+function object(session: BoiSession): [string, string] {
+  const { bus, task } = session.profile.objects.subAccount;
+  return [bus, task];
+}
 
 function readRow(session: BoiSession, bus: BusObject): SubAccount {
   const visible = {
@@ -35,7 +39,7 @@ export function normaliseSubAccountKey(structure: AccountStructure, segment: str
 }
 
 export function listSubAccounts(session: BoiSession, segment: string, page: PageRequest): Page<SubAccount> {
-  return session.withObject(BUS, TASK, (bus) =>
+  return session.withObject(...object(session), (bus) =>
     browsePage(session, bus, segment, page, () => {
       const row = readRow(session, bus);
       return row.segment === segment ? { key: row.code, item: row } : undefined;
@@ -44,10 +48,12 @@ export function listSubAccounts(session: BoiSession, segment: string, page: Page
 }
 
 export function findSubAccount(session: BoiSession, key: { segment: string; code: string }): SubAccount | undefined {
-  return session.withObject(BUS, TASK, (bus) => {
-    bus.nSetKeyValue('SegmentNo$', key.segment);
-    bus.nSetKeyValue('SubAccountCode$', key.code);
-    if (bus.nFind() === 0) return undefined;
+  return session.withObject(...object(session), (bus) => {
+    setKeyValues(session, bus, `sub-account ${key.segment}/${key.code}`, [
+      ['SegmentNo$', key.segment],
+      ['SubAccountCode$', key.code],
+    ]);
+    if (comNumber(bus.nFind()) === 0) return undefined;
     return readRow(session, bus);
   });
 }
@@ -57,10 +63,12 @@ export function upsertSubAccount(session: BoiSession, structure: AccountStructur
   const what = `sub-account ${key.segment}/${key.code}`;
   const description = storedText(input.description, 'description', true);
   const shortDescription = input.shortDescription === undefined ? undefined : storedText(input.shortDescription, 'shortDescription', false);
-  const outcome = session.withObject(BUS, TASK, (bus) => {
-    bus.nSetKeyValue('SegmentNo$', key.segment);
-    bus.nSetKeyValue('SubAccountCode$', key.code);
-    const state = bus.nSetKey();
+  const outcome = session.withObject(...object(session), (bus) => {
+    setKeyValues(session, bus, what, [
+      ['SegmentNo$', key.segment],
+      ['SubAccountCode$', key.code],
+    ]);
+    const state = comNumber(bus.nSetKey());
     if (state === 0) throw session.fail(bus, `SetKey ${what}`);
     const current = state === 1 ? readRow(session, bus) : undefined;
     const desired = {

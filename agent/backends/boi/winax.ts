@@ -22,7 +22,9 @@ export async function loadWinaxRuntime(): Promise<ComRuntime> {
   }
   return {
     createScript: () => new winax.Object(PROGID) as PvxScript,
-    // [I] winax passes a Variant created with type 'byref' as a by-reference argument; its value is read with valueOf().
+    // [I] winax passes a Variant created with type 'byref' as a by-reference argument whose type follows
+    // the initial value ('' → string, 0 → number; the site profile picks which, see agent selftest);
+    // its value is read with valueOf().
     byRef: (initial) => new winax.Variant(initial, 'byref') as unknown as ByRef,
     readByRef: (ref) => (ref as unknown as { valueOf(): unknown }).valueOf(),
   };

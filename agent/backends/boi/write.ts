@@ -1,10 +1,11 @@
 // SetValue for each column, then Write, with BOI return codes turned into typed errors:
 // 1 ok, -1 ok with a warning (kept for the response), 0 refused (read sLastErrorMsg).
 import { AgentError, validationError } from '../../errors.ts';
-import type { BusObject } from './com.ts';
-import type { BoiSession } from './session.ts';
 import { checkCondition } from '../../etag.ts';
 import type { Condition } from '../backend.ts';
+import { comNumber, comText } from './com-value.ts';
+import type { BusObject } from './com.ts';
+import type { BoiSession } from './session.ts';
 
 /**
  * The step before a write: checks the request's precondition against the current record, and says
@@ -28,7 +29,7 @@ export type ColumnValue = [string, string | number, string];
 export function writeValues(session: BoiSession, bus: BusObject, what: string, values: readonly ColumnValue[]): string[] {
   const warnings: string[] = [];
   for (const [column, value, field] of values) {
-    const rc = bus.nSetValue(column, value);
+    const rc = comNumber(bus.nSetValue(column, value));
     if (rc === 0) {
       const error = session.fail(bus, `SetValue ${column} on ${what}`);
       bus.nClear();
@@ -36,16 +37,23 @@ export function writeValues(session: BoiSession, bus: BusObject, what: string, v
       if (error.code === 'sage_rejected') throw new AgentError('validation_failed', error.message, { field, rule: 'sage', sageMessage: error.details.sageMessage });
       throw error;
     }
-    if (rc === -1) warnings.push(bus.sLastErrorMsg);
+    if (rc === -1) warnings.push(comText(bus.sLastErrorMsg));
   }
-  const rc = bus.nWrite();
+  const rc = comNumber(bus.nWrite());
   if (rc === 0) {
     const error = session.fail(bus, `Write ${what}`);
     bus.nClear();
     throw error;
   }
-  if (rc === -1) warnings.push(bus.sLastErrorMsg);
+  if (rc === -1) warnings.push(comText(bus.sLastErrorMsg));
   return warnings;
+}
+
+/** SetKeyValue for each key column; a refusal (0) is Sage's answer, not something to ignore. */
+export function setKeyValues(session: BoiSession, bus: BusObject, what: string, keys: ReadonlyArray<[string, string]>): void {
+  for (const [column, value] of keys) {
+    if (comNumber(bus.nSetKeyValue(column, value)) === 0) throw session.fail(bus, `SetKeyValue ${column} on ${what}`);
+  }
 }
 
 /**

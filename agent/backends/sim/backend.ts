@@ -4,15 +4,23 @@
 import { join } from 'node:path';
 import { normaliseSegmentValue, segmentNo } from '../../gl/account-format.ts';
 import { AgentError } from '../../errors.ts';
+import { DEFAULT_PROFILE, type SiteProfile } from '../../profile/profile.ts';
 import type { Backend } from '../backend.ts';
 import { createBoiBackend } from '../boi/backend.ts';
 import { SIM_PASSWORD, SIM_USER, SimDatabase, sageStamp, type SimFaults, type SimOptions } from './database.ts';
 import { fakeComRuntime, type CallLog } from './fake-com.ts';
-import { joinKey, OBJECTS, structureOf } from './tables.ts';
+import { seedKbs } from './seed.ts';
+import { findByAccount, joinKey, SIM_LAYOUT, structureOf, subAccountTable } from './tables.ts';
+import { STRICT_VARIANT, type SimVariant } from './variant.ts';
 
 export interface SimBackendOptions extends SimOptions {
   maxSessions?: number;
   lockRetryAfterSeconds?: number;
+  /** Which Sage 100 to pretend to be; default the strict reading of the 4.40 layouts. */
+  variant?: Partial<SimVariant>;
+  /** A site profile (e.g. one `agent selftest --backend sim` wrote); default the simulator's own answers. */
+  profile?: SiteProfile;
+  profileFile?: string;
 }
 
 export interface SimAdmin {
@@ -39,18 +47,34 @@ export interface SimBackend {
   calls: CallLog;
 }
 
+/** The simulator's own answers: the default profile is the strict simulator's layout, verified by construction. */
+export function simulatorProfile(): SiteProfile {
+  return { ...DEFAULT_PROFILE, verified: { at: new Date().toISOString(), by: 'simulator', company: 'KBS', headcount: true } };
+}
+
+/** A data file written by an older simulator (another table layout) is re-seeded, not misread. */
+function reseedOtherLayouts(db: SimDatabase): void {
+  if (Object.values(db.companies).every((c) => c.layout === SIM_LAYOUT)) return;
+  for (const code of Object.keys(db.companies)) delete db.companies[code];
+  db.companies.KBS = seedKbs();
+  db.save();
+}
+
 export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
   const db = new SimDatabase({ ...options, dataDir: options.dataDir ? join(options.dataDir, 'sim') : undefined });
+  reseedOtherLayouts(db);
   const calls: CallLog = [];
   const backend = createBoiBackend({
     kind: 'sim',
-    com: fakeComRuntime(db, calls),
+    com: fakeComRuntime(db, calls, { ...STRICT_VARIANT, ...options.variant }),
     homePath: 'C:\\Sage\\Sage 100 Standard\\MAS90\\Home',
     user: options.user ?? SIM_USER,
     password: options.password ?? SIM_PASSWORD,
     companies: Object.values(db.companies).map((c) => ({ code: c.code, name: c.name })),
     maxSessions: options.maxSessions ?? 2,
     lockRetryAfterSeconds: options.lockRetryAfterSeconds ?? 2,
+    profile: options.profile ?? simulatorProfile(),
+    profileSource: options.profile ? { source: 'file', ...(options.profileFile ? { file: options.profileFile } : {}) } : { source: 'simulator' },
   });
   // Keep the call log from growing without bound in a long demo run.
   const trim = setInterval(() => calls.splice(0, Math.max(0, calls.length - 1000)), 10_000);
@@ -59,7 +83,26 @@ export function createSimBackend(options: SimBackendOptions = {}): SimBackend {
     clearInterval(trim);
     await backend.close();
   };
-  return { backend: { ...backend, close }, admin: simAdmin(db), db, calls };
+  return { backend: { ...withLatency(backend, db), close }, admin: simAdmin(db), db, calls };
+}
+
+const SAGE_CALLS = ['listCompanies', 'accountStructure', 'listSubAccounts', 'getSubAccount', 'upsertSubAccount', 'listAccounts', 'getAccount', 'upsertAccount', 'listHeadcount', 'upsertHeadcount'] as const;
+
+/**
+ * The latency fault as an asynchronous wait before each Sage call. It used to be a busy wait inside
+ * every COM call, which froze the whole agent (health checks, TLS handshakes, connection limits)
+ * for as long as the fault lasted.
+ */
+function withLatency(backend: Backend, db: SimDatabase): Backend {
+  const wrapped: Backend = { ...backend };
+  for (const name of SAGE_CALLS) {
+    const call = backend[name] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      if (db.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, db.faults.latencyMs));
+      return call(...args);
+    };
+  }
+  return wrapped;
 }
 
 function companyOf(db: SimDatabase, code: string) {
@@ -68,12 +111,17 @@ function companyOf(db: SimDatabase, code: string) {
   return company;
 }
 
+/** The primary key of the target record: GL_Account is keyed by AccountKey, found from the formatted account. */
 function tableKey(db: SimDatabase, target: SimTarget): string {
   const company = companyOf(db, target.company);
-  if (target.table === 'GL_Account') return target.key[0] ?? '';
+  if (target.table === 'GL_Account') {
+    const row = findByAccount(company, target.key[0] ?? '');
+    if (!row) throw new AgentError('not_found', `account ${target.key[0] ?? ''} does not exist`);
+    return String(row.AccountKey);
+  }
   const spec = structureOf(company).segments.find((s) => segmentNo(s.number) === target.key[0]);
   const code = spec ? normaliseSegmentValue(spec, target.key[1] ?? '') : undefined;
-  return joinKey(OBJECTS.GL_SubAccount_bus!, { SegmentNo: target.key[0] ?? '', SubAccountCode: code && 'value' in code ? code.value : (target.key[1] ?? '') });
+  return joinKey(subAccountTable, { SegmentNo: target.key[0] ?? '', SubAccountCode: code && 'value' in code ? code.value : (target.key[1] ?? '') });
 }
 
 function simAdmin(db: SimDatabase): SimAdmin {

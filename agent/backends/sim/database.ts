@@ -1,6 +1,8 @@
 // The simulated Sage 100 data files plus the "rest of the office": other users' record locks,
 // the licence count and injected failures. Table data is persisted (atomic write + fsync); locks,
-// licences and faults are runtime state, as they are in a real Sage system.
+// licences and faults are runtime state, as they are in a real Sage system. A save that fails (disk
+// full) rolls the tables back to the last saved state before it throws: the write then fails as a
+// whole, like a Sage write that did not reach its data file, and leaves no effect behind.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs-atomic.ts';
@@ -12,7 +14,7 @@ export interface SimFaults {
   comFailures: number;
   /** `_ui` tasks the integration user has no role rights on. */
   deniedTasks: string[];
-  /** Added to every business-object call, to imitate a slow server. */
+  /** Added (asynchronously, see sim/backend.ts) before every backend call, to imitate a slow server. */
   latencyMs: number;
 }
 
@@ -27,6 +29,8 @@ export interface SimOptions {
   securityMessage?: string;
   user?: string;
   password?: string;
+  /** How the tables file is written; tests pass one that fails like a full disk. Default: atomic write. */
+  persist?: (file: string, content: string) => void;
 }
 
 interface RecordLock {
@@ -50,6 +54,9 @@ export class SimDatabase {
   generation = 0;
   private readonly locks = new Map<string, RecordLock>();
   private readonly file: string | undefined;
+  private readonly persist: (file: string, content: string) => void;
+  /** The tables as last saved: what a failed save rolls back to. */
+  private lastSaved: string;
 
   constructor(options: SimOptions = {}) {
     this.file = options.dataDir ? join(options.dataDir, 'sage100-sim.json') : undefined;
@@ -61,14 +68,51 @@ export class SimDatabase {
       licence: options.licenceMessage ?? 'No user licenses are available. Try again later.',
       security: options.securityMessage ?? 'You do not have security rights to this task.',
     };
+    this.persist = options.persist ?? ((file, content) => writeFileAtomic(file, content, 0o600));
     const stored = this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { companies: Record<string, CompanyData> }) : undefined;
     this.companies = stored?.companies ?? { KBS: seedKbs() };
+    this.lastSaved = JSON.stringify({ companies: this.companies });
     if (!stored) this.save();
   }
 
-  /** Writes the tables durably (a crash leaves the old or the new file, never half). */
+  /**
+   * Writes the tables durably (a crash leaves the old or the new file, never half). When that fails,
+   * the in-memory tables go back to the last saved state and the error is rethrown.
+   */
   save(): void {
-    if (this.file) writeFileAtomic(this.file, JSON.stringify({ companies: this.companies }), 0o600);
+    const content = JSON.stringify({ companies: this.companies });
+    if (this.file) {
+      try {
+        this.persist(this.file, content);
+      } catch (error) {
+        this.rollback();
+        throw error;
+      }
+    }
+    this.lastSaved = content;
+  }
+
+  /**
+   * Restores every table from the last saved state in place: open sessions keep references to the
+   * company objects, so the objects stay and their rows are replaced.
+   */
+  private rollback(): void {
+    const saved = (JSON.parse(this.lastSaved) as { companies: Record<string, CompanyData> }).companies;
+    for (const [code, company] of Object.entries(this.companies)) {
+      const before = saved[code];
+      if (!before) {
+        delete this.companies[code];
+        continue;
+      }
+      const { tables, ...scalars } = before;
+      // e.g. nextAccountKey: a rolled-back create must not use up an AccountKey.
+      Object.assign(company, scalars);
+      for (const name of Object.keys(company.tables) as Array<keyof CompanyData['tables']>) {
+        const rows = company.tables[name] as Record<string, unknown>;
+        for (const key of Object.keys(rows)) delete rows[key];
+        Object.assign(rows, tables[name] ?? {});
+      }
+    }
   }
 
   lockKey(company: string, table: string, key: string): string {
@@ -105,11 +149,6 @@ export class SimDatabase {
       throw new ComFailure('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
     }
     if (sessionGeneration !== this.generation) throw new ComFailure('The object invoked has disconnected from its clients. (Exception from HRESULT: 0x80010108)');
-    if (this.faults.latencyMs > 0) {
-      const until = Date.now() + this.faults.latencyMs;
-      // A synchronous wait on purpose: a real COM call blocks the calling thread the same way.
-      while (Date.now() < until);
-    }
   }
 }
 

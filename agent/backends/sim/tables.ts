@@ -1,38 +1,54 @@
-// The simulated Sage 100 tables: column layouts (lengths and read-only flags from the 4.40 file
-// layouts, sage100.md §1.3) and the per-table rules a business object applies on SetKey and Write.
+// The simulated Sage 100 tables, following the 4.40 file layouts (sage100.md §1.3, §9): column
+// lengths and read-only flags, each table's primary key, secondary indexes, and the rules a business
+// object applies on SetKey and Write. GL_Account is keyed by AccountKey with the formatted Account a
+// unique secondary index; GL_Options is keyed by ModuleCode; GL_MainAccount by SegmentNo+code.
 import { composeAccount, normaliseSegmentValue, parseAccountFormat, segmentNo, type AccountStructure } from '../../gl/account-format.ts';
 
 export type Row = Record<string, string | number>;
 
+/** Bumped when the table layout changes; a persisted file of another layout is re-seeded. */
+export const SIM_LAYOUT = 2;
+
 export interface CompanyData {
+  layout: number;
   code: string;
   name: string;
   /** Company Maintenance → Preferences: "allow the company to be accessed externally". */
   allowExternalAccess: boolean;
-  /** One map per table: joined key → row. */
+  /** Sage users with no access to this company (Role/User Maintenance). */
+  usersWithoutAccess?: string[];
+  /** One map per table: joined primary key → row. */
   tables: Record<TableName, Record<string, Row>>;
   nextAccountKey: number;
 }
 
-export type TableName = 'GL_Options' | 'GL_AccountStructure' | 'GL_MainAccount' | 'GL_SubAccount' | 'GL_Account' | 'GL_BudgetDetail';
+export type TableName = 'GL_Options' | 'GL_AccountStructure' | 'GL_MainAccount' | 'GL_SubAccount' | 'GL_Account' | 'GL_Budget' | 'GL_BudgetDetail' | 'GL_FiscalYearDetail';
 
 export interface ColumnDef {
   length: number;
   readOnly?: boolean;
+  /** Settable on a new record only (GL_Account.Account: the number is given once). */
+  createOnly?: boolean;
   numeric?: boolean;
   values?: readonly string[];
 }
 
 export interface TableDef {
   name: TableName;
-  /** The `_ui` task whose role rights guard this table (sage100.md §2.5). */
-  task: string;
+  /** The `_ui` task whose role rights guard this table (sage100.md §2.5); none for `_svc` objects. */
+  task?: string;
   keyColumns: readonly string[];
+  /** Secondary indexes by name (nSetIndex, when the variant has it). */
+  indexes?: Readonly<Record<string, readonly string[]>>;
   columns: Readonly<Record<string, ColumnDef>>;
   /** A `_svc` object: readable, never writable. */
   readOnlyObject?: boolean;
-  /** Normalises key values on SetKey (zero-fill, upper-case); a string is the sLastErrorMsg. */
+  /** Checks one key value as it is set; a string is the sLastErrorMsg. */
+  checkKeyValue?(company: CompanyData, column: string, value: string): string | undefined;
+  /** Normalises key values on SetKey/Find (zero-fill, upper-case); a string is the sLastErrorMsg. */
   normaliseKey?(company: CompanyData, key: Record<string, string>): Record<string, string> | string;
+  /** A blank primary key on SetKey starts a new record whose key Sage assigns on Write. */
+  assignsKey?: boolean;
   defaults?(company: CompanyData, key: Record<string, string>): Row;
   /** Cross-table checks and derived columns on Write; a string is the sLastErrorMsg. */
   beforeWrite?(company: CompanyData, row: Row, isNew: boolean): string | undefined;
@@ -40,8 +56,8 @@ export interface TableDef {
   warning?(company: CompanyData, row: Row): string | undefined;
 }
 
-const STATUS = ['A', 'I', 'D'] as const;
-const audit: Record<string, ColumnDef> = {
+export const STATUS = ['A', 'I', 'D'] as const;
+export const audit: Record<string, ColumnDef> = {
   DateCreated: { length: 8, readOnly: true },
   TimeCreated: { length: 8, readOnly: true },
   UserCreatedKey: { length: 10, readOnly: true },
@@ -51,18 +67,23 @@ const audit: Record<string, ColumnDef> = {
 };
 
 export function structureOf(company: CompanyData): AccountStructure {
-  const format = String(company.tables.GL_Options['']?.AccountFormat ?? '');
+  const format = String(company.tables.GL_Options['G/L']?.AccountFormat ?? '');
   const names = Object.values(company.tables.GL_AccountStructure)
     .sort((a, b) => String(a.SegmentNo).localeCompare(String(b.SegmentNo)))
     .map((row) => String(row.SegmentDesc));
   return parseAccountFormat(format, names);
 }
 
-export function joinKey(def: TableDef, key: Record<string, string>): string {
-  return def.keyColumns.map((c) => key[c] ?? '').join('\u008a');
+/** Sage's composite keys joined with chr(138), the BOI's field separator. */
+export function joinKey(def: TableDef, key: Readonly<Record<string, string | number>>): string {
+  return def.keyColumns.map((c) => String(key[c] ?? '')).join('\u008a');
 }
 
-const subAccount: TableDef = {
+export function findByAccount(company: CompanyData, account: string): Row | undefined {
+  return Object.values(company.tables.GL_Account).find((row) => row.Account === account);
+}
+
+export const subAccountTable: TableDef = {
   name: 'GL_SubAccount',
   task: 'GL_SubAccount_ui',
   keyColumns: ['SegmentNo', 'SubAccountCode'],
@@ -92,11 +113,12 @@ const subAccount: TableDef = {
   },
 };
 
-const mainAccount: TableDef = {
+export const mainAccountTable: TableDef = {
   name: 'GL_MainAccount',
   task: 'GL_MainAccount_ui',
-  keyColumns: ['MainAccountCode'],
+  keyColumns: ['SegmentNo', 'MainAccountCode'],
   columns: {
+    SegmentNo: { length: 2 },
     MainAccountCode: { length: 15 },
     MainAccountDesc: { length: 30 },
     AccountType: { length: 2 },
@@ -106,13 +128,15 @@ const mainAccount: TableDef = {
   },
 };
 
-const account: TableDef = {
+export const accountTable: TableDef = {
   name: 'GL_Account',
   task: 'GL_Account_ui',
-  keyColumns: ['Account'],
+  keyColumns: ['AccountKey'],
+  indexes: { kACCOUNT: ['Account'] },
+  assignsKey: true,
   columns: {
     AccountKey: { length: 9, readOnly: true },
-    Account: { length: 41 },
+    Account: { length: 41, createOnly: true },
     RawAccount: { length: 32, readOnly: true },
     MainAccountCode: { length: 15, readOnly: true },
     AccountDesc: { length: 50 },
@@ -122,20 +146,18 @@ const account: TableDef = {
     ClearBalance: { length: 1, values: ['Y', 'N'] },
     ...audit,
   },
-  normaliseKey(company, key) {
-    const structure = structureOf(company);
-    const parts = (key.Account ?? '').split(structure.separator);
-    const segments: Record<string, string> = {};
-    structure.segments.slice(1).forEach((s, i) => (segments[segmentNo(s.number)] = parts[i + 1] ?? ''));
-    const composed = composeAccount(structure, parts[0] ?? '', segments);
-    if (!('account' in composed) || parts.length !== structure.segments.length) return `Invalid account number ${key.Account ?? ''}.`;
-    return { Account: composed.account };
-  },
-  defaults: () => ({ AccountDesc: '', Status: 'A', ClearBalance: 'N' }),
+  defaults: () => ({ Account: '', AccountDesc: '', Status: 'A', ClearBalance: 'N' }),
   beforeWrite(company, row, isNew) {
     const structure = structureOf(company);
     const parts = String(row.Account).split(structure.separator);
-    const main = company.tables.GL_MainAccount[parts[0] ?? ''];
+    const segments: Record<string, string> = {};
+    structure.segments.slice(1).forEach((s, i) => (segments[segmentNo(s.number)] = parts[i + 1] ?? ''));
+    const composed = composeAccount(structure, parts[0] ?? '', segments);
+    if (!row.Account) return 'Account number is required.';
+    if (!('account' in composed) || composed.account !== row.Account || parts.length !== structure.segments.length) return `Invalid account number ${row.Account}.`;
+    const twin = findByAccount(company, composed.account);
+    if (isNew && twin) return `Account ${composed.account} already exists.`;
+    const main = company.tables.GL_MainAccount[`01\u008a${parts[0]}`];
     if (!main) return `Main account ${parts[0]} is not on file.`;
     if (main.Status !== 'A' && row.Status === 'A') return `Main account ${parts[0]} is inactive.`;
     for (let i = 1; i < parts.length; i++) {
@@ -154,43 +176,16 @@ const account: TableDef = {
   },
 };
 
-// [I] Which business object holds GL budgets is unverified (sage100.md §3.4, §7). The sim models a
-// budget detail table keyed by plan, account key, fiscal year and period; the boi backend names the
-// object in one constant (boi/objects.ts) so that it can be corrected after checking a real system.
-const budgetDetail: TableDef = {
-  name: 'GL_BudgetDetail',
-  task: 'GL_Budget_ui',
-  keyColumns: ['BudgetPlanNo', 'AccountKey', 'FiscalYr', 'FiscalPeriod'],
-  columns: {
-    BudgetPlanNo: { length: 10 },
-    AccountKey: { length: 9 },
-    FiscalYr: { length: 4 },
-    FiscalPeriod: { length: 2 },
-    BudgetAmount: { length: 15, numeric: true },
-    ...audit,
-  },
-  defaults: () => ({ BudgetAmount: 0 }),
-  beforeWrite(company, row) {
-    const known = Object.values(company.tables.GL_Account).some((a) => a.AccountKey === row.AccountKey);
-    return known ? undefined : `Account key ${row.AccountKey} is not on file.`;
-  },
-};
-
-const options: TableDef = { name: 'GL_Options', task: 'GL_Options_ui', keyColumns: [], columns: { AccountFormat: { length: 31 } }, readOnlyObject: true };
-const structureTable: TableDef = {
-  name: 'GL_AccountStructure',
-  task: 'GL_AccountStructure_ui',
-  keyColumns: ['SegmentNo'],
-  columns: { SegmentNo: { length: 2 }, SegmentDesc: { length: 15 } },
+export const optionsTable: TableDef = {
+  name: 'GL_Options',
+  keyColumns: ['ModuleCode'],
+  columns: { ModuleCode: { length: 3 }, AccountFormat: { length: 31 }, AccountMaskDelim: { length: 1 } },
   readOnlyObject: true,
 };
 
-/** Business object or service name → table definition. */
-export const OBJECTS: Readonly<Record<string, TableDef>> = {
-  GL_SubAccount_bus: subAccount,
-  GL_MainAccount_bus: mainAccount,
-  GL_Account_bus: account,
-  GL_BudgetDetail_bus: budgetDetail,
-  GL_Options_svc: options,
-  GL_AccountStructure_svc: structureTable,
+export const structureTable: TableDef = {
+  name: 'GL_AccountStructure',
+  keyColumns: ['SegmentNo'],
+  columns: { SegmentNo: { length: 2 }, SegmentDesc: { length: 15 } },
+  readOnlyObject: true,
 };
