@@ -23,7 +23,7 @@ export interface BambooHrSourceConfig {
            */
           refreshToken?: string;
           /**
-           * The redirect URI registered for the application; `connect bamboohr` listens on it (loopback) for the authorization code.
+           * The redirect URI registered for the application (default http://127.0.0.1:53682/callback); `connect bamboohr` listens on it (loopback) for the authorization code.
            */
           redirectUri?: string;
           /**
