@@ -69,8 +69,6 @@ export const ERROR_CATALOGUE = {
   MLC_STATE_CORRUPT: { class: 'config', summary: "A saved state file (the sandbox's --data file, a file in the agent's data directory) is damaged or not one this program wrote." },
   MLC_REMOTE_BAD_RESPONSE: { class: 'transient', summary: 'A remote system answered with something other than the JSON it documents (an HTML or XML page, a cut-off or malformed body).' },
   MLC_REAUTHORIZE_REQUIRED: { class: 'config', summary: 'The stored OAuth grant is no longer valid (invalid_grant: revoked, expired or reused refresh token); a person must authorize again with the connect command.' },
-  MLC_COVERAGE_UNMAPPED: { class: 'config', summary: 'A value the source offers for a mapped field has no row in the mapping table, so records with it would be quarantined.' },
-  MLC_COVERAGE_STALE_ROW: { class: 'config', summary: 'Warning: a mapping table row names a value the source no longer offers.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -24,7 +24,8 @@ describe('registry', () => {
   });
 
   it('connectors whose behaviour is not built yet refuse to run instead of pretending', () => {
-    for (const definition of connectorDefinitions) {
+    // bamboohr-source runs now (its own tests drive it against the sandbox).
+    for (const definition of connectorDefinitions.filter((d) => d.type !== 'bamboohr-source')) {
       expect(() => definition.create(definition.examples[0], {} as never)).toThrow(/cannot run yet/);
     }
   });
