@@ -78,7 +78,7 @@ export interface TestAgent {
   dispatcher: HttpDispatcher;
   /** Every response seen that broke the contract (a test asserts this stays empty). */
   violations: string[];
-  // `any`: tests read arbitrary JSON and assert on it; every body is checked against the contract first.
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert on it; every body is checked against the contract first.
   call(method: 'GET' | 'PUT' | 'POST', path: string, options?: CallOptions): Promise<HttpResponse & { data: any }>;
   restart(): Promise<void>;
   stop(): Promise<void>;

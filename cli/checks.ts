@@ -9,6 +9,6 @@ import { demoCommand } from './demo-command.ts';
 
 export const registry = createRegistry(connectorDefinitions);
 export const validate = validateCommand(registry);
-export const test = testCommand();
+export const test = testCommand(registry);
 export const demo = demoCommand(validate, test);
 export const read = readCommand(registry);

@@ -16,6 +16,7 @@ function connectorBranches(kind: 'source' | 'sink'): Schema[] {
     .filter((d) => d.kind === kind)
     .map((d) => ({
       if: { type: 'object', properties: { type: { const: d.type } }, required: ['type'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
       then: { type: 'object', properties: { config: { $ref: `#/$defs/connectors/${d.type}` } } },
     }));
 }

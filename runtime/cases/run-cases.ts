@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { OutputCheck } from './roster-output-check.ts';
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { compileExpressionFile } from '../load/expression-file.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
@@ -65,7 +66,7 @@ function show(value: unknown): string {
 }
 
 /** Runs one cases file. JSONata runs in `evaluator`'s worker (one is made and closed if none is given). */
-export async function runCasesFile(casesPath: string, cwd: string, evaluator?: IsolatedEvaluator): Promise<CasesFileResult> {
+export async function runCasesFile(casesPath: string, cwd: string, evaluator?: IsolatedEvaluator, outputChecks?: ReadonlyMap<string, OutputCheck>): Promise<CasesFileResult> {
   const file = relative(cwd, casesPath) || casesPath;
   const empty = (diagnostics: Diagnostic[], subject?: string): CasesFileResult => ({ file, ...(subject ? { subject } : {}), results: [], diagnostics, unexercisedRows: [] });
   const read = await readTextFile(casesPath, 'parse', file);
@@ -84,7 +85,7 @@ export async function runCasesFile(casesPath: string, cwd: string, evaluator?: I
   if (subject.path.endsWith('.jsonata')) {
     const own = evaluator ?? new IsolatedEvaluator();
     try {
-      return await runExpressionCases(subject.path, subjectName, spec.cases, yaml, file, own);
+      return await runExpressionCases(subject.path, subjectName, spec.cases, yaml, file, own, outputChecks?.get(subject.path));
     } finally {
       if (!evaluator) await own.close();
     }
@@ -112,7 +113,7 @@ function runMappingCases(table: MappingTable, cases: CaseSpec[], yaml: YamlFile,
   return { file, subject: table.file, results, diagnostics: [], unexercisedRows };
 }
 
-async function runExpressionCases(path: string, subjectName: string, cases: CaseSpec[], yaml: YamlFile, file: string, evaluator: IsolatedEvaluator): Promise<CasesFileResult> {
+async function runExpressionCases(path: string, subjectName: string, cases: CaseSpec[], yaml: YamlFile, file: string, evaluator: IsolatedEvaluator, outputCheck?: OutputCheck): Promise<CasesFileResult> {
   const compiled = await compileExpressionFile(path, subjectName);
   if (!compiled.ok) return { file, subject: subjectName, results: [], diagnostics: [compiled.diagnostic], unexercisedRows: [] };
   const results: CaseResult[] = [];
@@ -120,7 +121,11 @@ async function runExpressionCases(path: string, subjectName: string, cases: Case
     const line = yaml.locate(`/cases/${index}`).line;
     try {
       const actual = plain(await evaluator.evaluate(compiled.source, spec.input, { timeoutMs: CASE_TIMEOUT_MS }, spec.bindings));
-      results.push(isDeepStrictEqual(actual, plain(spec.expected)) ? { name: spec.name, line, passed: true } : { name: spec.name, line, passed: false, detail: lineDiff(show(plain(spec.expected)), show(actual)) });
+      const refused = outputCheck?.(actual);
+      const sinkNote = refused ? `the output is not accepted by the sink: ${refused}` : undefined;
+      if (!isDeepStrictEqual(actual, plain(spec.expected))) {
+        results.push({ name: spec.name, line, passed: false, detail: `${lineDiff(show(plain(spec.expected)), show(actual))}${sinkNote ? `\n${sinkNote}` : ''}` });
+      } else results.push(sinkNote ? { name: spec.name, line, passed: false, detail: sinkNote } : { name: spec.name, line, passed: true });
     } catch (error) {
       results.push({ name: spec.name, line, passed: false, detail: `evaluation failed: ${(error as { message?: string }).message ?? String(error)}` });
     }

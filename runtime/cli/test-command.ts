@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { runCasesFile, type CasesFileResult } from '../cases/run-cases.ts';
+import { rosterOutputChecks } from '../cases/roster-output-check.ts';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { isCasesFile } from '../validate/validate-files.ts';
 import { parseCommandArgs } from './args.ts';
@@ -22,7 +24,8 @@ Options:
 Exit codes: 0 all cases pass, 1 a case failed or a cases file is invalid, 2 usage mistake, 3 internal error.
 `;
 
-export function testCommand(): Command {
+/** With a registry, aggregate cases are also checked against the sinks of the pipelines in pipelines/. */
+export function testCommand(registry?: ConnectorRegistry): Command {
   return {
     name: 'test',
     summary: 'run the input → expected cases of mapping tables and JSONata files',
@@ -40,7 +43,8 @@ export function testCommand(): Command {
       const results: CasesFileResult[] = [];
       const evaluator = new IsolatedEvaluator();
       try {
-        for (const file of casesFiles) results.push(await runCasesFile(file, io.cwd, evaluator));
+        const checks = registry ? rosterOutputChecks(registry, [resolve(io.cwd, 'pipelines')]) : undefined;
+        for (const file of casesFiles) results.push(await runCasesFile(file, io.cwd, evaluator, checks));
       } finally {
         await evaluator.close();
       }

@@ -10,7 +10,6 @@ import { displayName, resolveInputPaths, type InputPaths } from './input-paths.t
 import { REPORT_FORMATS, renderReport, reportsValid, type ReportFormat } from './report.ts';
 import { collectFiles } from './walk.ts';
 import { parseCommandArgs } from './args.ts';
-import { reportingCodedErrors } from './coded-errors.ts';
 
 const USAGE = `Usage: ml-connector validate [paths...] [options]
 

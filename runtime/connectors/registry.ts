@@ -3,7 +3,7 @@ import type { ConnectorDefinition, ConnectorKind } from './definition.ts';
 
 // Definitions are stored with their config type erased: the registry only ever hands them config that
 // has passed their own schema, so `unknown` config is the honest type here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- contravariant config parameter; see above
+// biome-ignore lint/suspicious/noExplicitAny: contravariant config parameter; see above
 export type AnyConnectorDefinition = ConnectorDefinition<any>;
 
 export interface ConnectorRegistry {

@@ -22,7 +22,7 @@ export interface SchemaCompilerOptions {
 export function createSchemaCompiler(options: SchemaCompilerOptions = {}): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: options.allErrors ?? false,
-    strict: options.lenient ? false : true,
+    strict: !options.lenient,
     // Composed schemas (oneOf of `required` alternatives, discriminated unions) name properties that
     // are defined beside them rather than inside; that is correct JSON Schema, not a typo.
     strictRequired: false,

@@ -53,4 +53,18 @@ describe('isolated JSONata evaluation', () => {
     await evaluator.evaluate('{"__proto__": {"polluted": true}}', {}, { timeoutMs: 1000 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('evaluates a batch in one message; an input that throws fails alone', async () => {
+    const results = await evaluator.evaluateBatch('$x.n * 2', [{ n: 1 }, { n: 2 }, { n: 3 }], { timeoutMs: 1000 }, { x: undefined });
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    const mixed = await evaluator.evaluateBatch('$exists(n) ? n : $error("not a number")', [{ n: 1 }, { v: 2 }, { n: 3 }], { timeoutMs: 1000 });
+    expect(mixed).toEqual([{ ok: true, value: 1 }, { ok: false, message: 'not a number' }, { ok: true, value: 3 }]);
+  });
+
+  it('a runaway input in a batch fails alone: the batch is re-run one by one after the kill', async () => {
+    const inputs = [{ s: 'aaa' }, { s: `${'a'.repeat(40)}!` }, { s: 'ab' }];
+    const results = await evaluator.evaluateBatch('$count($match(s, /^(a+)+$/))', inputs, { timeoutMs: 200 });
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[0]).toEqual({ ok: true, value: 1 });
+  });
 });

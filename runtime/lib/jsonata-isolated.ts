@@ -17,13 +17,20 @@ interface Reply {
   ok: boolean;
   json?: string;
   message?: string;
+  results?: { ok: boolean; json?: string; message?: string }[];
 }
+
+/** One input's result in a batch: its value, or why it failed (the others are unaffected). */
+export type BatchResult = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** Hard-deadline allowance per input of a batch, on top of one input's own limit. */
+const PER_INPUT_MS = 5;
 
 /** Grace on top of the expression's own soft timebox before the worker is killed. */
 const HARD_GRACE_MS = 100;
 
 export class IsolatedEvaluator {
-  private worker: Worker | undefined;
+  private worker: Promise<Worker> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 0;
 
@@ -43,23 +50,63 @@ export class IsolatedEvaluator {
     return run;
   }
 
+  /**
+   * Evaluates `source` against each input in one message to the worker (a page of records, not one
+   * round trip per record). Each input has its own soft timebox; when the batch as a whole must be
+   * killed (a catastrophic regex no hook can stop) the inputs are re-run one by one, so only the
+   * runaway one fails.
+   */
+  async evaluateBatch(source: string, inputs: readonly unknown[], limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<BatchResult[]> {
+    if (inputs.length === 0) return [];
+    const run = this.queue.then(() => this.post({ source, inputs, bindings }, limits, limits.timeoutMs + PER_INPUT_MS * inputs.length));
+    this.queue = run.catch(() => undefined);
+    try {
+      const reply = (await run) as Reply['results'];
+      return (reply ?? []).map((r) => (r.ok ? { ok: true, value: r.json === undefined ? undefined : JSON.parse(r.json) } : { ok: false, message: r.message ?? 'evaluation failed' }));
+    } catch (error) {
+      if (!(error instanceof ExpressionLimitError) || inputs.length === 1) return inputs.map(() => ({ ok: false, message: (error as Error).message }));
+      const results: BatchResult[] = [];
+      for (const input of inputs) {
+        try {
+          results.push({ ok: true, value: await this.evaluate(source, input, limits, bindings) });
+        } catch (one) {
+          results.push({ ok: false, message: (one as Error).message });
+        }
+      }
+      return results;
+    }
+  }
+
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    if (worker) await (await worker).terminate();
   }
 
-  private spawn(): Worker {
+  /** A worker that has loaded jsonata: deadlines start after start-up, which can take longer than a limit. */
+  private spawn(): Promise<Worker> {
     const worker = new Worker(new URL('./jsonata-worker.mjs', import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, stackSizeMb: 4 },
     });
     worker.unref();
-    return worker;
+    return new Promise((resolve, reject) => {
+      const onReady = (message: { ready?: boolean }): void => {
+        if (!message.ready) return;
+        worker.off('message', onReady).off('error', reject);
+        resolve(worker);
+      };
+      worker.on('message', onReady).once('error', reject);
+    });
   }
 
   private runOne(source: string, input: unknown, limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<unknown> {
+    return this.post({ source, input, bindings }, limits, limits.timeoutMs);
+  }
+
+  private async post(message: { source: string; input?: unknown; inputs?: readonly unknown[]; bindings?: Record<string, unknown> | undefined }, limits: IsolatedLimits, hardMs: number): Promise<unknown> {
     const maxHeapMb = this.options.maxHeapMb;
-    const worker = (this.worker ??= this.spawn());
+    const starting = (this.worker ??= this.spawn());
+    const worker = await starting;
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       const finish = (error?: Error, value?: unknown): void => {
@@ -71,13 +118,14 @@ export class IsolatedEvaluator {
         else resolve(value);
       };
       const kill = (error: Error): void => {
-        if (this.worker === worker) this.worker = undefined;
+        if (this.worker === starting) this.worker = undefined;
         void worker.terminate();
         finish(error);
       };
       const onMessage = (reply: Reply): void => {
         if (reply.id !== id) return;
-        if (reply.ok) finish(undefined, reply.json === undefined ? undefined : JSON.parse(reply.json));
+        if (reply.ok && reply.results) finish(undefined, reply.results);
+        else if (reply.ok) finish(undefined, reply.json === undefined ? undefined : JSON.parse(reply.json));
         else finish(new Error(reply.message ?? 'evaluation failed'));
       };
       const onError = (error: Error): void => {
@@ -85,11 +133,11 @@ export class IsolatedEvaluator {
         kill(outOfMemory ? new ExpressionLimitError(`expression used more than ${maxHeapMb} MB`) : error);
       };
       const onExit = (): void => kill(new ExpressionLimitError('expression evaluator stopped'));
-      const timer = setTimeout(() => kill(new ExpressionLimitError(`expression ran longer than ${limits.timeoutMs} ms`)), limits.timeoutMs + HARD_GRACE_MS);
+      const timer = setTimeout(() => kill(new ExpressionLimitError(`expression ran longer than ${limits.timeoutMs} ms`)), hardMs + HARD_GRACE_MS);
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id, source, input, bindings, timeoutMs: limits.timeoutMs, maxDepth: limits.maxDepth });
+      worker.postMessage({ id, ...message, timeoutMs: limits.timeoutMs, maxDepth: limits.maxDepth });
     });
   }
 }

@@ -17,6 +17,7 @@ import { readTextFile } from './read-text.ts';
 import { containsEnvReference } from './reference-syntax.ts';
 import type { SecretLookup } from './references.ts';
 import { checkSchema } from './schema-check.ts';
+import { checkStepOrder } from './step-order.ts';
 import { pipelineSchema, reportingValidator } from './schemas.ts';
 import { checkTriggers, webhookPaths, type WebhookPath } from './trigger-rules.ts';
 import { parseYamlFile, type YamlFile } from './yaml-file.ts';
@@ -98,6 +99,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   });
   const identity: PipelineIdentity = { ...(typeof doc.name === 'string' && !containsEnvReference(doc.name) ? { name: { value: doc.name, ...yaml.locate('/name') } } : {}), webhookPaths: webhookPaths(doc, yaml), tables: steps.tablePaths };
   diagnostics.push(...steps.diagnostics, ...checkSourceFields(fields, yaml, '/source/config/fields'));
+  diagnostics.push(...checkStepOrder(Array.isArray(doc.steps) ? doc.steps : [], yaml));
 
   diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
   if (resolved) diagnostics.push(...checkResolved(resolved, diagnostics, (value) => (isObject(value) ? structural(value, true) : [])));

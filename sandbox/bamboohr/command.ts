@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../../runtime/cli/args.ts';
 import { untilAborted } from '../../runtime/cli/process-io.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadingState } from '../../runtime/cli/state-errors.ts';
 import { generateSandboxCertificate } from './certificate.ts';
 import { startBambooSandbox } from './server.ts';

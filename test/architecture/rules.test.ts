@@ -34,6 +34,7 @@ const WRAPPERS: Record<string, string | string[]> = {
   selfsigned: 'runtime/lib/self-signed.ts',
   lowdb: 'runtime/lib/lowdb.ts',
   'node-cron': 'runtime/lib/cron.ts',
+  'prom-client': 'runtime/lib/metrics.ts',
   'csv-parse': 'runtime/lib/csv.ts',
   tinyglobby: 'runtime/lib/glob.ts',
 };
@@ -98,5 +99,14 @@ describe('architecture', () => {
     const { connectorDefinitions } = await import('../../connectors/index.ts');
     const folders = readdirSync(join(repoRoot, 'connectors'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect(folders.sort()).toEqual(connectorDefinitions.map((d) => d.type).sort());
+  });
+
+  it('the engine, steps and policies use the Store port only, never a concrete store or the CLI', () => {
+    const offenders = ['runtime/engine', 'runtime/steps', 'runtime/policies'].flatMap((d) => sourceFiles(d)).filter((f) => !f.endsWith('.test.ts')).flatMap((f) =>
+      importsOf(readFileSync(join(repoRoot, f), 'utf8'))
+        .filter((i) => (/\/store\//.test(i) && !i.endsWith('/store/store.ts')) || /\/cli\//.test(i))
+        .map((i) => `${f} imports ${i}`),
+    );
+    expect(offenders).toEqual([]);
   });
 });

@@ -77,4 +77,13 @@ describe('ml-connector test', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/evaluation failed: expression (ran longer than|nested deeper than)/);
   });
+
+  it("fails an aggregate case whose output the pipeline's sink would not accept, even when it matches expected", async () => {
+    // The case and the expression agree on a headcount item with no period: the sink's entity needs one.
+    fixture.edit('mappings/headcount.jsonata', /"period": \$period,\n/, '');
+    fixture.edit('mappings/headcount.cases.yaml', /, period: 2026-1[12]/g, '');
+    const run = await runCli(['test', 'mappings/headcount.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/the output is not accepted by the sink: item 6 is not something sage100-agent-sink accepts \(pipeline keystone-bamboohr-to-sage100.yaml\): headcount '10-WHS-01@2026-11': values must have required property 'period'/);
+  });
 });

@@ -15,7 +15,8 @@ describe('loaded pipelines', () => {
   it('carry every schema default, frozen, and leave what was written alone', async () => {
     const { pipeline, diagnostics } = await loadPipeline(EXAMPLE, { registry, cwd: repoRoot, env: {}, secrets: createSecretResolver({ dataDir: '/nonexistent/ml-connector-test', env: {} }), offline: true });
     expect(diagnostics.filter((d) => d.severity === undefined)).toEqual([]);
-    const loaded = pipeline?.pipeline as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- reading defaults by path
+    // biome-ignore lint/suspicious/noExplicitAny: reading defaults by path
+    const loaded = pipeline?.pipeline as unknown as Record<string, any>;
     expect(loaded.triggers[0].toleranceSeconds).toBe(300);
     expect(loaded.steps[0].timeoutMs).toBe(1000);
     expect(loaded.steps[2].onMissing).toBe('quarantine');

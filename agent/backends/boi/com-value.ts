@@ -7,9 +7,9 @@ export function comValue(value: unknown): string | number | boolean | undefined 
   let current: unknown = value;
   // A wrapper's valueOf() may itself return a wrapper (a Variant holding a dispatch); bounded.
   for (let depth = 0; depth < 3 && current !== null && typeof current === 'object'; depth++) {
-    const valueOf = (current as { valueOf?: () => unknown }).valueOf;
-    if (typeof valueOf !== 'function') return undefined;
-    const next = valueOf.call(current);
+    const unwrap = (current as { valueOf?: () => unknown }).valueOf;
+    if (typeof unwrap !== 'function') return undefined;
+    const next = unwrap.call(current);
     if (next === current) return undefined;
     current = next;
   }

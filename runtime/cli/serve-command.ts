@@ -1,0 +1,111 @@
+// `ml-connector serve [dir]`: every pipeline of a folder, always on — one HTTP server for webhooks and
+// the operations endpoints, cron triggers, and a worker that runs jobs one at a time per pipeline.
+// SIGTERM/SIGINT: webhooks answer 503 at once, the running batch gets a deadline, then the process
+// exits 0 (a batch cut off is run again: its lease runs out and idempotency keys make it harmless).
+import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
+import { createLogger } from '../lib/log.ts';
+import { createServiceMetrics } from '../lib/metrics.ts';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
+import { secretLocations } from '../secrets/locations.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
+import { startCronTriggers } from '../serve/cron-triggers.ts';
+import { jobInbox } from '../serve/job-inbox.ts';
+import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
+import { createWorker } from '../serve/worker.ts';
+import { startServiceServer } from '../triggers/service-server.ts';
+import { parseCommandArgs } from './args.ts';
+import { EXIT, UsageError, type Command } from './command.ts';
+import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from './engine-command.ts';
+
+const USAGE = `Usage: ml-connector serve [dir] [--port 8080] [--host 127.0.0.1] [options]
+
+Runs every pipeline in dir (default pipelines/): webhooks on their paths, cron triggers on their
+schedules, retries when the policy says. Also serves GET /healthz, /readyz (store and pipelines) and
+/metrics (Prometheus). Prints one JSON line with its URL when it is ready. In a container use
+--host 0.0.0.0. Stops cleanly on SIGTERM or SIGINT.
+
+  --port N                 listen port (default 8080; 0 picks a free one)
+  --host ADDRESS           listen address (default 127.0.0.1)
+  --max-body-bytes N       largest webhook body accepted (default 1048576)
+  --shutdown-grace-ms N    how long a running batch may finish on shutdown (default 20000)
+
+${STORE_USAGE}`;
+
+function nonNegativeInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number, got '${value}'`);
+  return Number(value);
+}
+
+export function serveCommand(registry: ConnectorRegistry): Command {
+  return {
+    name: 'serve',
+    summary: 'Run every pipeline of a folder: webhooks, cron, retries, health and metrics',
+    usage: USAGE,
+    async run(args, io) {
+      const { values, positionals } = parseCommandArgs(args, {
+        ...STORE_OPTIONS,
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'shutdown-grace-ms': { type: 'string' },
+        'key-file': { type: 'string' },
+      });
+      if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
+      const port = nonNegativeInteger(values.port, '--port', 8080);
+      if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+      const maxBodyBytes = nonNegativeInteger(values['max-body-bytes'], '--max-body-bytes', 1024 * 1024);
+      const graceMs = nonNegativeInteger(values['shutdown-grace-ms'], '--shutdown-grace-ms', 20_000);
+      const dir = positionals[0] ?? 'pipelines';
+      return reportingErrors('serve', io, async () => {
+        const store = await openCommandStore(values, io);
+        const logger = createLogger({ name: 'ml-connector' });
+        const metrics = createServiceMetrics();
+        const evaluator = new IsolatedEvaluator();
+        const secrets = createSecretResolver(secretLocations(values, io));
+        const folder = await loadFolder(dir, { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal });
+        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
+        const routes = webhookRoutes(folder.pipelines, secrets, maxBodyBytes);
+        const server = await startServiceServer({
+          host: values.host ?? '127.0.0.1',
+          port,
+          routes: () => routes,
+          inbox: jobInbox(store, () => worker.wake()),
+          metrics,
+          logger,
+          readiness: async () => {
+            const started = process.hrtime.bigint();
+            await store.checkpoints.get('__readyz__');
+            metrics.storeSeconds.observe({ operation: 'readyz' }, Number(process.hrtime.bigint() - started) / 1e9);
+            const pipelines: Record<string, unknown> = {};
+            for (const [name, served] of folder.pipelines) {
+              const queued = (await store.jobs.list(name)).length;
+              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }) };
+            }
+            for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
+            return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
+          },
+        });
+        const cron = await startCronTriggers(
+          [...folder.pipelines].map(([name, served]) => ({ name, triggers: served.cron })),
+          { store, logger, onEnqueued: () => worker.wake() },
+        );
+        worker.start();
+        io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...routes.keys()], notLoaded: [...folder.failures.keys()] })}\n`);
+        await new Promise<void>((resolve) => {
+          if (io.stopSignal.aborted) resolve();
+          else io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        logger.info({}, 'stopping: webhooks now answer 503');
+        server.drain();
+        await cron.stop();
+        await worker.stop(graceMs);
+        await server.close();
+        await Promise.allSettled([...folder.pipelines.values()].map((p) => p.opened.close()));
+        await evaluator.close();
+        await store.close();
+        return folder.failures.size > 0 && folder.pipelines.size === 0 ? EXIT.invalid : EXIT.ok;
+      });
+    },
+  };
+}

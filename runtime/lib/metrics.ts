@@ -1,0 +1,39 @@
+// The one module that wraps prom-client: the service's Prometheus metrics, in a registry of its own
+// (no global default registry, so tests and several servers in one process do not collide).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ServiceMetrics {
+  webhookDeliveries: Counter<'pipeline' | 'outcome'>;
+  webhookAckSeconds: Histogram<'pipeline'>;
+  records: Counter<'pipeline' | 'outcome'>;
+  retries: Counter<'pipeline'>;
+  pending: Gauge<'pipeline'>;
+  quarantined: Gauge<'pipeline'>;
+  lastSuccessfulRun: Gauge<'pipeline'>;
+  storeSeconds: Histogram<'operation'>;
+  render(): Promise<string>;
+  contentType: string;
+}
+
+export function createServiceMetrics(): ServiceMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    webhookDeliveries: new Counter({ name: 'mlc_webhook_deliveries_total', help: 'Webhook deliveries by outcome (accepted, duplicate, forged, stale, too-large, store-unavailable, draining).', labelNames: ['pipeline', 'outcome'], registers }),
+    webhookAckSeconds: new Histogram({
+      name: 'mlc_webhook_ack_seconds',
+      help: 'Time from a delivery fully received to its answer (durable persistence included).',
+      labelNames: ['pipeline'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    records: new Counter({ name: 'mlc_records_total', help: 'Source records processed, by outcome (written, unchanged, quarantined, pending, dropped).', labelNames: ['pipeline', 'outcome'], registers }),
+    retries: new Counter({ name: 'mlc_retries_total', help: 'Jobs and changes scheduled for another attempt.', labelNames: ['pipeline'], registers }),
+    pending: new Gauge({ name: 'mlc_pending_changes', help: 'Changes waiting for a retry.', labelNames: ['pipeline'], registers }),
+    quarantined: new Gauge({ name: 'mlc_quarantined_records', help: 'Records in quarantine.', labelNames: ['pipeline'], registers }),
+    lastSuccessfulRun: new Gauge({ name: 'mlc_last_successful_run_timestamp_seconds', help: 'When the pipeline last finished a batch without errors (Unix seconds).', labelNames: ['pipeline'], registers }),
+    storeSeconds: new Histogram({ name: 'mlc_store_operation_seconds', help: 'Store latency by operation.', labelNames: ['operation'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers }),
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}

@@ -1,0 +1,112 @@
+// The serve worker against the memory store and the test connectors: keyed jobs coalesced into one
+// batch, failures steered by class, retries bounded, nothing dropped.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRegistry } from '../connectors/registry.ts';
+import { openPipeline, type OpenedPipeline } from '../engine/open-pipeline.ts';
+import { MlcError } from '../errors.ts';
+import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
+import { silentLogger } from '../lib/log.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import type { Store } from '../store/store.ts';
+import { copyFixture } from '../../test/support/engine-harness.ts';
+import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } from '../../test/support/test-connectors.ts';
+import { createWorker } from './worker.ts';
+
+describe('serve worker', () => {
+  let store: Store;
+  let evaluator: IsolatedEvaluator;
+  let opened: OpenedPipeline;
+  let probe: SinkProbe;
+  let now: Date;
+  const clock = () => now;
+
+  beforeEach(async () => {
+    const dir = copyFixture();
+    probe = { effects: [], keysSeen: [] };
+    store = createMemoryStore();
+    evaluator = new IsolatedEvaluator();
+    now = new Date('2026-11-28T12:00:00Z');
+    const registry = createRegistry([testSourceDefinition(sourceData(30)), testSinkDefinition(probe)]);
+    opened = await openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), store, logger: silentLogger(), evaluator, runId: 'test', signal: new AbortController().signal });
+  });
+  afterEach(async () => {
+    await opened.close();
+    await evaluator.close();
+    await store.close();
+  });
+
+  const worker = (pipeline: OpenedPipeline = opened) => createWorker({ store, pipeline: () => pipeline, logger: silentLogger(), clock, random: () => 0.5 });
+
+  it('coalesces the due keyed jobs of a pipeline into one batch and completes them all', async () => {
+    let reads = 0;
+    const counting: OpenedPipeline = {
+      ...opened,
+      source: { ...opened.source, readKeys: (keys, options) => { reads += 1; expect([...keys].sort()).toEqual(['1', '2', '4']); return opened.source.readKeys(keys, options); } },
+    };
+    for (const keys of [['1'], ['2', '1'], ['4']]) await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys });
+    const w = worker(counting);
+    expect(await w.step()).toBe(true);
+    expect(reads).toBe(1);
+    expect(await store.jobs.list('test-headcount')).toEqual([]);
+    expect(await w.step()).toBe(false);
+  });
+
+  it("puts a transient failure back at the remote's Retry-After, then quarantines its records after the last attempt", async () => {
+    const busy: OpenedPipeline = {
+      ...opened,
+      source: {
+        ...opened.source,
+        readKeys: () => ({
+          [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new MlcError('MLC_REMOTE_UNAVAILABLE', 'the HR system answered 503', { retryAfterMs: 7000 })) }),
+        }),
+      },
+    };
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['5'] }, { notBefore: now });
+    const w = worker(busy);
+    const attempts: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const due = await store.jobs.list('test-headcount');
+      if (due.length === 0) break;
+      now = new Date(Date.parse(due[0]?.notBefore ?? now.toISOString()));
+      attempts.push(now.toISOString());
+      await w.step();
+    }
+    // The fixture's policy allows 3 attempts: two waits of exactly 7 s, then quarantine.
+    expect(attempts).toEqual(['2026-11-28T12:00:00.000Z', '2026-11-28T12:00:07.000Z', '2026-11-28T12:00:14.000Z']);
+    const quarantined = await store.quarantine.list({ pipeline: 'test-headcount' });
+    expect(quarantined.map((q) => [q.recordKey, q.code])).toEqual([['5', 'MLC_REMOTE_UNAVAILABLE']]);
+    expect(quarantined[0]?.cause).toMatch(/503.*gave up after 3 attempts/);
+    expect(await store.jobs.list('test-headcount')).toEqual([]);
+    expect(w.status().get('test-headcount')?.state).toBe('degraded');
+  });
+
+  it('marks the pipeline failing on a config error and keeps the job for later (nothing dropped)', async () => {
+    const refused: OpenedPipeline = {
+      ...opened,
+      source: { ...opened.source, readChanged: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new MlcError('MLC_REMOTE_AUTH', 're-authorization required')) }) }) },
+    };
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'changed' });
+    const w = worker(refused);
+    await w.step();
+    expect(w.status().get('test-headcount')).toMatchObject({ state: 'failing', lastError: 're-authorization required' });
+    const [job] = await store.jobs.list('test-headcount');
+    expect(job?.notBefore).toBe(new Date(now.getTime() + opened.compiled.policies.retry.maxIntervalMs).toISOString());
+  });
+
+  it('schedules one retry job for changes the sink left pending', async () => {
+    probe.fault = (change) => (change.entity === 'headcount' ? new MlcError('MLC_REMOTE_UNAVAILABLE', 'record locked', { retryAfterMs: 120_000 }) : undefined);
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'full' });
+    const w = worker();
+    await w.step();
+    const jobs = await store.jobs.list('test-headcount');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ kind: 'changed', notBefore: new Date(now.getTime() + 120_000).toISOString() });
+    probe.fault = undefined;
+    now = new Date(now.getTime() + 120_000);
+    await w.step();
+    expect(await store.pending.list('test-headcount')).toEqual([]);
+    expect(probe.effects.some((e) => e.entity === 'headcount')).toBe(true);
+  });
+});

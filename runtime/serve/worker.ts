@@ -1,0 +1,228 @@
+// The worker of `serve`: claims one job at a time (leased), runs it as one batch through the engine
+// and settles it. Keyed jobs of one pipeline that are due together are coalesced into one read, so a
+// burst of webhooks for the same employee costs one GET. Failures steer by class: transient → the job
+// comes back when the retry policy and any Retry-After say; after the last attempt the records it
+// named are quarantined with the cause (never dropped); config → the pipeline is marked failing and
+// the job waits for the longest interval (a reload that fixes it runs it sooner).
+import { randomUUID } from 'node:crypto';
+import type { OpenedPipeline } from '../engine/open-pipeline.ts';
+import { runBatch, type RunMode } from '../engine/run-batch.ts';
+import type { RunSummary } from '../engine/run-summary.ts';
+import { isMlcError } from '../errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { ServiceMetrics } from '../lib/metrics.ts';
+import { backoffDelayMs, nextAttempt } from '../policies/retry.ts';
+import type { Job, Store } from '../store/store.ts';
+
+export type PipelineHealth = 'ok' | 'degraded' | 'failing';
+
+export interface PipelineStatus {
+  state: PipelineHealth;
+  lastRunAt?: string;
+  lastSuccessAt?: string;
+  lastError?: string;
+  lastSummary?: Pick<RunSummary, 'read' | 'pending' | 'drift'> & { quarantined: number };
+}
+
+export interface WorkerOptions {
+  store: Store;
+  /** Looked up per job, so a reload swaps a pipeline between jobs. */
+  pipeline(name: string): OpenedPipeline | undefined;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  clock?: () => Date;
+  random?: () => number;
+  leaseMs?: number;
+  /** How often an idle worker looks for due jobs (wake() cuts the wait short). */
+  pollMs?: number;
+}
+
+export interface Worker {
+  /** Claims and runs one due job; false when none was due. */
+  step(): Promise<boolean>;
+  start(): void;
+  wake(): void;
+  /** Stops taking jobs; waits for the running one up to the deadline, then aborts it (its lease runs out and it is run again). */
+  stop(deadlineMs: number): Promise<void>;
+  status(): ReadonlyMap<string, PipelineStatus>;
+}
+
+const quarantinedCount = (summary: RunSummary): number => Object.values(summary.quarantined).reduce((a, b) => a + b, 0);
+
+export function createWorker(options: WorkerOptions): Worker {
+  const clock = options.clock ?? (() => new Date());
+  const workerId = `worker-${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const pollMs = options.pollMs ?? 1_000;
+  const statuses = new Map<string, PipelineStatus>();
+  const controller = new AbortController();
+  let stopping = false;
+  let running: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  const setStatus = (pipeline: string, patch: Partial<PipelineStatus>): void => {
+    statuses.set(pipeline, { state: 'ok', ...statuses.get(pipeline), ...patch });
+  };
+
+  /** The job and every other due keyed job of its pipeline, as one read. */
+  async function coalesce(job: Job): Promise<{ jobs: Job[]; keys: string[] }> {
+    if (job.kind !== 'keys') return { jobs: [job], keys: job.keys ?? [] };
+    const now = clock().getTime();
+    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && j.kind === 'keys' && Date.parse(j.notBefore) <= now);
+    const jobs = [job, ...others];
+    return { jobs, keys: [...new Set(jobs.flatMap((j) => j.keys ?? []))] };
+  }
+
+  async function schedulePendingRetry(opened: OpenedPipeline): Promise<void> {
+    const pending = await options.store.pending.list(opened.compiled.name);
+    if (pending.length === 0) return;
+    const policy = opened.compiled.policies.retry;
+    const delays = pending.map((p) => p.retryAfterMs ?? backoffDelayMs(Math.max(1, p.attempts), policy, options.random));
+    const at = new Date(clock().getTime() + Math.max(1_000, Math.min(...delays)));
+    // One retry job per pipeline per minute, however many pending changes wait: traffic stays bounded.
+    // A changed-since batch recomputes the desired state, where every pending change shows up again.
+    const bucket = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
+    await options.store.jobs.enqueue({ pipeline: opened.compiled.name, kind: 'changed' }, { dedupeKey: `${opened.compiled.name}#pending@${bucket}`, notBefore: at });
+    options.metrics?.retries.inc({ pipeline: opened.compiled.name });
+  }
+
+  async function settleFailure(job: Job, related: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const now = clock();
+    const policy = opened.compiled.policies.retry;
+    const transient = isMlcError(error) && error.errorClass === 'transient';
+    if (transient) {
+      const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt: now, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
+      if ('at' in next) {
+        for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message);
+        setStatus(job.pipeline, { state: 'degraded', lastError: message });
+        options.metrics?.retries.inc({ pipeline: job.pipeline });
+        return;
+      }
+      await quarantineJobKeys(job, related, `${message} (${next.reason})`, isMlcError(error) ? error.code : 'MLC_INTERNAL');
+      setStatus(job.pipeline, { state: 'degraded', lastError: message });
+      return;
+    }
+    // Config or bug: nothing will change until someone fixes the files or the credentials.
+    setStatus(job.pipeline, { state: 'failing', lastError: message });
+    options.logger.error({ pipeline: job.pipeline, jobId: job.id, code: isMlcError(error) ? error.code : undefined, err: isMlcError(error) ? undefined : error }, `pipeline stopped: ${message}`);
+    const later = new Date(now.getTime() + policy.maxIntervalMs);
+    for (const j of related) await options.store.jobs.retryAt(j.id, later, message);
+  }
+
+  async function quarantineJobKeys(job: Job, related: Job[], cause: string, code: string): Promise<void> {
+    const keys = [...new Set(related.flatMap((j) => j.keys ?? []))];
+    const since = clock().toISOString();
+    if (keys.length > 0) {
+      await options.store.commit({
+        pipeline: job.pipeline,
+        runId: `job-${job.id}`,
+        mirror: { upsert: [], remove: [] },
+        desired: { upsert: [], remove: [] },
+        actual: { upsert: [], remove: [] },
+        audit: [],
+        quarantine: { park: keys.map((recordKey) => ({ pipeline: job.pipeline, recordKey, code, cause, since, sourceKeys: [recordKey] })), release: [] },
+        pending: { set: [], clear: [] },
+      });
+    }
+    for (const j of related) await options.store.jobs.complete(j.id);
+    options.logger.warn({ pipeline: job.pipeline, jobId: job.id, keys: keys.length }, `job gave up: ${cause}; its records are quarantined`);
+  }
+
+  async function step(): Promise<boolean> {
+    if (stopping) return false;
+    const job = await options.store.jobs.claim(workerId, leaseMs, clock());
+    if (!job) return false;
+    const opened = options.pipeline(job.pipeline);
+    if (!opened) {
+      await options.store.jobs.retryAt(job.id, new Date(clock().getTime() + 60_000), 'the pipeline is not loaded');
+      return true;
+    }
+    const { jobs, keys } = await coalesce(job);
+    const mode: RunMode = job.kind === 'full' ? 'full' : job.kind === 'changed' ? 'changed-since' : 'keys';
+    const runId = randomUUID().slice(0, 8);
+    setStatus(job.pipeline, { lastRunAt: clock().toISOString() });
+    try {
+      const { summary } = await runBatch({
+        pipeline: opened.compiled,
+        source: opened.source,
+        sink: opened.sink,
+        store: options.store,
+        mode,
+        runId,
+        signal: controller.signal,
+        clock,
+        ...(mode === 'keys' ? { keys } : {}),
+        ...(job.kind === 'replay' ? { replay: true, keys } : {}),
+        ...(options.random ? { random: options.random } : {}),
+      });
+      for (const j of jobs) await options.store.jobs.complete(j.id);
+      const quarantined = quarantinedCount(summary);
+      const metrics = options.metrics;
+      if (metrics) {
+        metrics.records.inc({ pipeline: job.pipeline, outcome: 'read' }, summary.read);
+        metrics.records.inc({ pipeline: job.pipeline, outcome: 'unchanged' }, summary.unchanged);
+        metrics.records.inc({ pipeline: job.pipeline, outcome: 'quarantined' }, quarantined);
+        metrics.pending.set({ pipeline: job.pipeline }, summary.pending);
+        metrics.quarantined.set({ pipeline: job.pipeline }, (await options.store.quarantine.list({ pipeline: job.pipeline })).length);
+        if (summary.pending === 0) metrics.lastSuccessfulRun.set({ pipeline: job.pipeline }, clock().getTime() / 1000);
+      }
+      const at = clock().toISOString();
+      setStatus(job.pipeline, {
+        state: summary.pending > 0 || quarantined > 0 ? 'degraded' : 'ok',
+        lastSummary: { read: summary.read, pending: summary.pending, drift: summary.drift, quarantined },
+        ...(summary.pending === 0 ? { lastSuccessAt: at } : {}),
+      });
+      await schedulePendingRetry(opened);
+      options.logger.info({ pipeline: job.pipeline, runId, jobId: job.id, kind: job.kind, coalesced: jobs.length, read: summary.read, pending: summary.pending, quarantined }, 'batch done');
+    } catch (error) {
+      if (controller.signal.aborted) return true; // shutting down: the lease runs out and the job runs again
+      await settleFailure(job, jobs, opened, error);
+    }
+    return true;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping) {
+      let worked = false;
+      try {
+        worked = await step();
+      } catch (error) {
+        options.logger.error({ err: error }, 'worker step failed (store unavailable?); trying again');
+      }
+      if (!worked && !stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = undefined;
+      }
+    }
+  }
+
+  return {
+    step,
+    start() {
+      running ??= loop();
+    },
+    wake: () => wakeUp?.(),
+    async stop(deadlineMs) {
+      stopping = true;
+      wakeUp?.();
+      if (!running) return;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), deadlineMs);
+      });
+      if ((await Promise.race([running.then(() => 'done' as const), deadline])) === 'late') {
+        controller.abort(new Error('serve is shutting down'));
+        await running;
+      }
+      clearTimeout(timer);
+    },
+    status: () => statuses,
+  };
+}

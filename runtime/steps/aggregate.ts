@@ -1,0 +1,66 @@
+// The roster step: one expression over every mirrored record, giving the desired items of the
+// sink's entities. Its output is checked here, item by item, against the entity it names (the
+// sink's valuesSchema), so nothing the sink would not accept ever reaches a diff.
+import type { DesiredItem, EntitySpec, JsonObject } from '../connectors/definition.ts';
+import { MlcError } from '../errors.ts';
+import { createSchemaCompiler, type Validator } from '../lib/json-schema.ts';
+import type { BatchEvaluator, RosterStep } from './step.ts';
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface AggregateSpec {
+  id: string;
+  source: string;
+  timeoutMs: number;
+  evaluator: BatchEvaluator;
+  entities: readonly EntitySpec[];
+}
+
+/** Checks one emitted value; returns the item or the reason it is not one. */
+export type ItemCheck = (value: unknown) => { item: DesiredItem } | { problem: string };
+
+/** An aggregate emits `{entity, key, values, sourceKeys?}` objects (one or a list). */
+export function desiredItemChecker(entities: readonly EntitySpec[], step?: string): ItemCheck {
+  const compiler = createSchemaCompiler();
+  const validators = new Map<string, Validator | undefined>(entities.map((e) => [e.name, e.valuesSchema ? compiler.compile(e.valuesSchema) : undefined]));
+  return (value) => {
+    if (!isObject(value)) return { problem: `${JSON.stringify(value)} is not an object {entity, key, values}` };
+    const { entity, key, values, sourceKeys } = value;
+    if (typeof entity !== 'string' || !validators.has(entity)) return { problem: `entity ${JSON.stringify(entity)} is not one of the sink's: ${[...validators.keys()].join(', ')}` };
+    if (typeof key !== 'string' || key === '') return { problem: `${entity} item has no key (a non-empty string)` };
+    if (!isObject(values)) return { problem: `${entity} '${key}' has no values object` };
+    const validate = validators.get(entity);
+    if (validate && !validate(values)) {
+      const error = validate.errors?.[0];
+      return { problem: `${entity} '${key}': values${error?.instancePath ?? ''} ${error?.message ?? 'are invalid'}` };
+    }
+    // JSONata gives a one-element sequence as the element itself.
+    const keys = (Array.isArray(sourceKeys) ? sourceKeys : [sourceKeys]).filter((k): k is string => typeof k === 'string');
+    return { item: { entity, key, values, lineage: { sourceKeys: keys, ...(step ? { step } : {}) } } };
+  };
+}
+
+export function aggregateStep(spec: AggregateSpec): RosterStep {
+  const check = desiredItemChecker(spec.entities, spec.id);
+  return {
+    id: spec.id,
+    scope: 'roster',
+    type: 'aggregate',
+    async run(roster, context) {
+      const [result] = await spec.evaluator.evaluateBatch(spec.source, [roster.map((r) => r.record)], { timeoutMs: spec.timeoutMs }, context.bindings);
+      if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over ${roster.length} records: ${result?.message ?? 'no result'}`);
+      const emitted = result.value === undefined ? [] : Array.isArray(result.value) ? result.value : [result.value];
+      const items: DesiredItem[] = [];
+      const seen = new Set<string>();
+      for (const value of emitted) {
+        const checked = check(value);
+        if ('problem' in checked) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted something the sink does not accept: ${checked.problem}`);
+        const id = `${checked.item.entity}/${checked.item.key}`;
+        if (seen.has(id)) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted ${id} twice`);
+        seen.add(id);
+        items.push(checked.item);
+      }
+      return items;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// A Store over one JSON document plus an audit log; the memory and lowdb stores differ only in how
+// they persist the document and where the audit log lives. Every change goes through one queue, and
+// the document in memory is replaced only after its new version is persisted: a failed write leaves
+// the store as it was (nothing half-committed).
+import type { Json } from '../connectors/definition.ts';
+import { crashPoint } from '../util/crash-point.ts';
+import { applyCommit, claimJob, completeJob, enqueueJob, pipelineState, publicJob, retryJob, type StoreDocument } from './document.ts';
+import { itemId, type AuditEvent, type AuditFilter, type BatchCommit, type Store } from './store.ts';
+
+export interface AuditLog {
+  /** Durably appends the events of commit `seq` before the document that names `seq` is written. */
+  append(events: readonly AuditEvent[], seq: number): Promise<void>;
+  /** Removes what append(…, seq) wrote when the commit's document could not be written. */
+  rollback(seq: number): Promise<void>;
+  query(filter: AuditFilter): AsyncIterable<AuditEvent>;
+  prune(before: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface DocumentBackend {
+  document: StoreDocument;
+  persist(document: StoreDocument): Promise<void>;
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+export function documentStore(backend: DocumentBackend): Store {
+  let doc = backend.document;
+  let closed = false;
+  let broken: Error | undefined;
+  interface Waiting {
+    change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: unknown }> | { doc: StoreDocument; value: unknown };
+    /** Commits run alone (their audit lines are tied to one commit number); everything else is grouped. */
+    groupable: boolean;
+    resolve(value: unknown): void;
+    reject(error: unknown): void;
+  }
+  const waiting: Waiting[] = [];
+  let draining: Promise<void> | undefined;
+
+  /**
+   * Group commit: the changes that arrived while a write was in flight are applied in order and
+   * persisted in one write (one fsync for a burst of webhook deliveries, not one each). A change that
+   * throws fails alone; a write that fails fails every change of its group, and none is adopted.
+   */
+  async function drain(): Promise<void> {
+    while (waiting.length > 0) {
+      const group: Waiting[] = [];
+      if (waiting[0]?.groupable === false) group.push(waiting.shift() as Waiting);
+      else while (waiting[0]?.groupable) group.push(waiting.shift() as Waiting);
+      let next = doc;
+      const done: { item: Waiting; value: unknown }[] = [];
+      for (const item of group) {
+        if (closed) item.reject(new Error('the store is closed'));
+        else if (broken) item.reject(broken);
+        else {
+          try {
+            const result = await item.change(next);
+            next = result.doc;
+            done.push({ item, value: result.value });
+          } catch (error) {
+            item.reject(error);
+          }
+        }
+      }
+      if (next !== doc) {
+        try {
+          await backend.persist(next);
+        } catch (error) {
+          // Nothing half-committed: the audit lines of this commit go too. If even that fails the
+          // store refuses further work; reopening cuts them off (they name a commit never made).
+          if (next.commitSeq !== doc.commitSeq) await backend.audit.rollback(next.commitSeq).catch(() => (broken = error as Error));
+          for (const { item } of done) item.reject(error);
+          continue;
+        }
+        doc = next;
+      }
+      for (const { item, value } of done) item.resolve(value);
+    }
+  }
+
+  /** Runs `change` after every earlier one; persists and adopts the document it returns. */
+  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }, groupable = true): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ change, groupable, resolve: resolve as (value: unknown) => void, reject });
+      kick();
+    });
+  /** Starts the drain unless one runs; a change that arrives as a drain ends starts the next. */
+  function kick(): void {
+    if (draining) return;
+    draining = drain().finally(() => {
+      draining = undefined;
+      if (waiting.length > 0) kick();
+    });
+  }
+  const read = <T>(fn: (current: StoreDocument) => T): Promise<T> => Promise.resolve(fn(doc));
+
+  return {
+    inbox: {
+      append: (entry) =>
+        mutate((d) => {
+          const id = `inbox-${d.nextId}`;
+          return { doc: { ...d, nextId: d.nextId + 1, inbox: [...d.inbox, { ...entry, keys: [...entry.keys], id }] }, value: id };
+        }),
+      list: (pipeline) => read((d) => d.inbox.filter((e) => e.pipeline === pipeline)),
+      remove: (ids) => mutate((d) => ({ doc: { ...d, inbox: d.inbox.filter((e) => !ids.includes(e.id)) }, value: undefined })),
+    },
+    jobs: {
+      enqueue: (job, options = {}) =>
+        mutate((d) => {
+          const result = enqueueJob(d, job, options, new Date());
+          return { doc: result.doc, value: { id: result.id, created: result.created } };
+        }),
+      claim: (workerId, leaseMs, now = new Date()) =>
+        mutate((d) => {
+          const result = claimJob(d, workerId, leaseMs, now);
+          return { doc: result.doc, value: result.job };
+        }),
+      complete: (id) => mutate((d) => ({ doc: completeJob(d, id), value: undefined })),
+      retryAt: (id, at, error) => mutate((d) => ({ doc: retryJob(d, id, at, error), value: undefined })),
+      list: (pipeline) => read((d) => d.jobs.filter((j) => pipeline === undefined || j.pipeline === pipeline).map(publicJob)),
+    },
+    checkpoints: { get: (pipeline) => read((d) => pipelineState(d, pipeline).checkpoint) },
+    mirror: {
+      all: (pipeline) => read((d) => Object.values(pipelineState(d, pipeline).mirror).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))),
+      get: (pipeline, key) => read((d) => pipelineState(d, pipeline).mirror[key]),
+    },
+    desired: { all: (pipeline) => read((d) => Object.values(pipelineState(d, pipeline).desired)) },
+    actual: { all: (pipeline) => read((d) => Object.values(pipelineState(d, pipeline).actual)) },
+    pending: { list: (pipeline) => read((d) => Object.values(pipelineState(d, pipeline).pending)) },
+    audit: {
+      query: (filter) => backend.audit.query(filter),
+      prune: (before) => backend.audit.prune(before),
+    },
+    quarantine: {
+      list: (filter) =>
+        read((d) =>
+          Object.entries(d.pipelines)
+            .filter(([name]) => filter.pipeline === undefined || name === filter.pipeline)
+            .flatMap(([, state]) => Object.values(state.quarantine))
+            .filter((q) => filter.code === undefined || q.code === filter.code),
+        ),
+    },
+    state: {
+      get: (scope, key) => read((d) => d.state[itemId(scope, key)]),
+      set: (scope, key, value: Json) => mutate((d) => ({ doc: { ...d, state: { ...d.state, [itemId(scope, key)]: value } }, value: undefined })),
+    },
+    commit: (batch: BatchCommit) =>
+      mutate(async (d) => {
+        const next = applyCommit(d, batch);
+        // The audit of commit N is durable before the document saying "N commits" is: on open, audit
+        // lines of a commit the document does not know are dropped (the batch will run again).
+        if (batch.audit.length > 0) await backend.audit.append(batch.audit, next.commitSeq);
+        crashPoint('during-commit');
+        return { doc: next, value: undefined };
+      }, false),
+    async close() {
+      if (closed) return;
+      while (draining) await draining;
+      closed = true;
+      await backend.audit.close();
+      await backend.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The Store port: everything the engine keeps between runs, behind small sub-ports and one
+// transactional commit. Implementations: memory (tests), lowdb (the embedded default); a PostgreSQL
+// store plugs in behind the same port and passes the same contract suite (test/store/).
+import type { ActualItem, ChangeAction, Checkpoint, DesiredItem, Json, JsonObject } from '../connectors/definition.ts';
+
+/** How stores and the engine name a sink item: `entity/key`. */
+export const itemId = (entity: string, key: string): string => `${entity}/${key}`;
+
+export interface MirrorEntry {
+  key: string;
+  /** The record as the source gave it (plans from a snapshot re-run the steps over it). */
+  source: JsonObject;
+  version?: string;
+  /** What the record steps made of it: the roster aggregates read. */
+  record: JsonObject;
+}
+
+export type AuditStage = 'read' | 'mapped' | 'dropped' | 'planned' | 'written' | 'quarantined' | 'released' | 'failed' | 'pending' | 'drift';
+
+export interface AuditEvent {
+  pipeline: string;
+  runId: string;
+  /** A source record key, or `entity/key` for a sink item. */
+  recordKey: string;
+  stage: AuditStage;
+  /** ISO 8601. */
+  at: string;
+  pipelineVersion: string;
+  step?: string;
+  before?: JsonObject;
+  after?: JsonObject;
+  detail?: string;
+  /** Sink items a record contributed to, or source records behind a sink change. */
+  related?: string[];
+}
+
+export interface QuarantineEntry {
+  pipeline: string;
+  /** A source record key, or `entity/key` for a sink item the sink refused. */
+  recordKey: string;
+  code: string;
+  cause: string;
+  since: string;
+  /** Source records to re-read on replay (for a sink item: the records behind it). */
+  sourceKeys: string[];
+}
+
+/** A change the sink could not take yet (transient); kept until a later run applies it. */
+export interface PendingChange {
+  entity: string;
+  key: string;
+  action: ChangeAction;
+  idempotencyKey: string;
+  attempts: number;
+  retryAfterMs?: number;
+  lastError: string;
+  since: string;
+}
+
+export interface BatchCommit {
+  pipeline: string;
+  runId: string;
+  mirror: { upsert: MirrorEntry[]; remove: string[] };
+  /** The desired state the sink is known to hold (applied or found unchanged). */
+  desired: { upsert: DesiredItem[]; remove: { entity: string; key: string }[] };
+  /** The sink's state as last read, with what was applied since (exported in snapshots). */
+  actual: { upsert: ActualItem[]; remove: { entity: string; key: string }[] };
+  audit: AuditEvent[];
+  quarantine: { park: QuarantineEntry[]; release: string[] };
+  pending: { set: PendingChange[]; clear: { entity: string; key: string }[] };
+  /** Absent for keyed and replay batches; otherwise the last page's, after the sink answered. */
+  checkpoint?: Checkpoint;
+}
+
+export type JobKind = 'keys' | 'changed' | 'full' | 'replay';
+
+export interface Job {
+  id: string;
+  pipeline: string;
+  kind: JobKind;
+  keys?: string[];
+  attempts: number;
+  /** ISO time before which the job is not claimed. */
+  notBefore: string;
+  lastError?: string;
+}
+
+export interface InboxEntry {
+  id: string;
+  pipeline: string;
+  trigger: string;
+  keys: string[];
+  receivedAt: string;
+}
+
+export interface AuditFilter {
+  pipeline?: string;
+  recordKey?: string;
+  /** ISO time: events at or after it. */
+  since?: string;
+}
+
+export interface Store {
+  inbox: {
+    append(entry: Omit<InboxEntry, 'id'>): Promise<string>;
+    list(pipeline: string): Promise<InboxEntry[]>;
+    remove(ids: readonly string[]): Promise<void>;
+  };
+  jobs: {
+    /** Idempotent by dedupeKey (pipeline + trigger + scheduled time): N replicas firing one tick make one job. */
+    enqueue(job: { pipeline: string; kind: JobKind; keys?: string[] }, options?: { dedupeKey?: string; notBefore?: Date }): Promise<{ id: string; created: boolean }>;
+    /** Leases the oldest due job of a pipeline that no worker holds (one pipeline runs one job at a time). */
+    claim(workerId: string, leaseMs: number, now?: Date): Promise<Job | undefined>;
+    complete(id: string): Promise<void>;
+    retryAt(id: string, at: Date, error: string): Promise<void>;
+    list(pipeline?: string): Promise<Job[]>;
+  };
+  checkpoints: { get(pipeline: string): Promise<Checkpoint | undefined> };
+  mirror: { all(pipeline: string): Promise<MirrorEntry[]>; get(pipeline: string, key: string): Promise<MirrorEntry | undefined> };
+  desired: { all(pipeline: string): Promise<DesiredItem[]> };
+  actual: { all(pipeline: string): Promise<ActualItem[]> };
+  pending: { list(pipeline: string): Promise<PendingChange[]> };
+  audit: {
+    query(filter: AuditFilter): AsyncIterable<AuditEvent>;
+    /** Drops whole stretches of the log older than `before` (retention). Returns how many events went. */
+    prune(before: Date): Promise<number>;
+  };
+  quarantine: { list(filter: { pipeline?: string; code?: string }): Promise<QuarantineEntry[]> };
+  /** Small key/value state per pipeline and connector (ConnectorContext.state). */
+  state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
+  /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */
+  commit(batch: BatchCommit): Promise<void>;
+  close(): Promise<void>;
+}
