@@ -1,5 +1,6 @@
 // The checking commands and the connector registry they share, loaded only when one of them runs:
 // `--help`, `--version` and the servers never pay for compiling schemas or loading the parsers.
+import { readCommand } from '../runtime/cli/read-command.ts';
 import { testCommand } from '../runtime/cli/test-command.ts';
 import { validateCommand } from '../runtime/cli/validate-command.ts';
 import { createRegistry } from '../runtime/connectors/registry.ts';
@@ -10,3 +11,4 @@ export const registry = createRegistry(connectorDefinitions);
 export const validate = validateCommand(registry);
 export const test = testCommand(registry);
 export const demo = demoCommand(validate, test);
+export const read = readCommand(registry);

@@ -20,6 +20,7 @@ const checks = () => import('./checks.ts');
 export const commands: readonly Command[] = [
   lazyCommand('validate', 'check pipelines, mapping tables and JSONata files (for CI)', async () => (await checks()).validate),
   lazyCommand('test', 'run the input → expected cases of mapping tables and JSONata files', async () => (await checks()).test),
+  lazyCommand('read', "print what a pipeline's source yields (to see real data before writing mappings)", async () => (await checks()).read),
   initCommand(program, new URL('../templates/init/', import.meta.url)),
   lazyCommand('demo', 'run the embedded Keystone Building Supply example', async () => (await checks()).demo),
   secretsCommand(),

@@ -39,7 +39,6 @@ export const ERROR_CATALOGUE = {
   MLC_SECRETS_UNCHECKED: { class: 'config', summary: 'Warning: secret references were not checked because no secret store is configured.' },
   MLC_CASES_FAILED: { class: 'config', summary: 'A mapping or JSONata test case produced something other than what it expects.' },
   MLC_CASES_INVALID: { class: 'config', summary: 'A cases file is malformed.' },
-  MLC_CONNECTOR_NOT_IMPLEMENTED: { class: 'config', summary: "A connector's run-time behaviour is not built yet (validation works; running does not)." },
   MLC_USAGE: { class: 'usage', summary: 'The command line is wrong (unknown command or option, missing argument).' },
   MLC_INTERNAL: { class: 'bug', summary: 'An unexpected internal error; please report it with the message.' },
   MLC_REMOTE_UNAVAILABLE: { class: 'transient', summary: 'A remote system is busy, throttling (429/503) or failing (5xx), or the connection failed or timed out; retried with backoff and Retry-After.' },
@@ -82,6 +81,8 @@ export const ERROR_CATALOGUE = {
   MLC_REMOTE_NOT_SUPPORTED: { class: 'config', summary: 'The remote system cannot do this at this site (501), e.g. a feature its setup has not verified.' },
   MLC_REMOTE_CONTRACT: { class: 'bug', summary: "A request the connector built was refused as malformed, or the remote answered outside its contract; please report it." },
   MLC_SINK_CODE_FORMAT: { class: 'bad-record', summary: "An item's code does not fit its target segment (length or characters); refused before any request." },
+  MLC_REMOTE_BAD_RESPONSE: { class: 'transient', summary: 'A remote system answered with something other than the JSON it documents (an HTML or XML page, a cut-off or malformed body).' },
+  MLC_REAUTHORIZE_REQUIRED: { class: 'config', summary: 'The stored OAuth grant is no longer valid (invalid_grant: revoked, expired or reused refresh token); a person must authorize again with the connect command.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -22,6 +22,16 @@ export interface BambooHrSourceConfig {
            * Where `ml-connector connect bamboohr` stored the refresh token.
            */
           refreshToken?: string;
+          /**
+           * The redirect URI registered for the application (default http://127.0.0.1:53682/callback); `connect bamboohr` listens on it (loopback) for the authorization code.
+           */
+          redirectUri?: string;
+          /**
+           * OAuth scopes requested by `connect bamboohr` (offline_access is always added).
+           *
+           * @minItems 1
+           */
+          scopes?: string[];
         };
       }
     | {
@@ -37,12 +47,32 @@ export interface BambooHrSourceConfig {
    */
   fields?: string[];
   /**
-   * Overrides https://{subdomain}.bamboohr.com, e.g. for the local sandbox.
+   * The part before /api/v1 (default https://{subdomain}.bamboohr.com), e.g. the local sandbox's company URL. http: only on loopback hosts.
    */
   baseUrl?: string;
   /**
    * Read terminated employees too, so the sink can deactivate what they left behind.
    */
   includeTerminated?: boolean;
+  /**
+   * Use the legacy gateway address form {baseUrl}/api/gateway.php/{subdomain}/v1 (default base https://api.bamboohr.com).
+   */
+  legacyGateway?: boolean;
+  /**
+   * Extra TLS trust for a baseUrl with a private certificate (the sandbox's). Verification is always on.
+   */
+  tls?: {
+    /**
+     * PEM of the server certificate or its CA, stored as a secret.
+     */
+    ca?: string;
+    /**
+     * SHA-256 fingerprint of the server certificate, checked in addition to verification.
+     */
+    fingerprint256?: string;
+  };
+  /**
+   * Per request attempt, in ms.
+   */
   timeoutMs?: number;
 }

@@ -29,7 +29,7 @@ const commands: Command[] = [
   { name: 'listen', summary: 'port', usage: '', run: async () => { throw errno('EADDRINUSE', 'listen EADDRINUSE: address already in use 127.0.0.1:8443'); } },
   { name: 'open', summary: 'file', usage: '', run: async () => { throw Object.assign(errno('ENOENT', "ENOENT: no such file, open '/x.pem'"), { path: '/x.pem' }); } },
   { name: 'broken', summary: 'state', usage: '', run: async () => { throw new ConnectorRuntimeError('MLC_STATE_CORRUPT', 'state.json is damaged'); } },
-  { name: 'later', summary: 'not built', usage: '', run: async () => { throw new ConnectorRuntimeError('MLC_CONNECTOR_NOT_IMPLEMENTED', 'x cannot run yet'); } },
+  { name: 'later', summary: 'config problem', usage: '', run: async () => { throw new ConnectorRuntimeError('MLC_REAUTHORIZE_REQUIRED', 'x needs authorizing again'); } },
   { name: 'sandbox alpha', summary: 'first system', usage: 'alpha usage', run: async () => 0 },
   { name: 'sandbox beta', summary: 'second system', usage: 'beta usage', run: async () => 0 },
 ];
@@ -86,10 +86,10 @@ describe('dispatch', () => {
     }
   });
 
-  it('"not built yet" is not a bug: exit 1, no report-this line', async () => {
+  it('a config error is not a bug: exit 1, no report-this line', async () => {
     const out = io();
     expect(await dispatch(program, commands, ['later'], out)).toBe(EXIT.invalid);
-    expect(out.err).toBe('mlc later: error MLC_CONNECTOR_NOT_IMPLEMENTED: x cannot run yet\n');
+    expect(out.err).toBe('mlc later: error MLC_REAUTHORIZE_REQUIRED: x needs authorizing again\n');
   });
 
   it('prints help for --help, help <command> and no command', async () => {

@@ -22,11 +22,4 @@ describe('registry', () => {
     if (!first) throw new Error('no connectors');
     expect(() => createRegistry([first, first])).toThrow(/registered twice/);
   });
-
-  it('connectors whose behaviour is not built yet refuse to run instead of pretending', () => {
-    // The Sage 100 sink runs (its own tests drive it against the agent).
-    for (const definition of connectorDefinitions.filter((d) => d.type !== 'sage100-agent-sink')) {
-      expect(() => definition.create(definition.examples[0], {} as never)).toThrow(/cannot run yet/);
-    }
-  });
 });

@@ -1,0 +1,45 @@
+// Opens a pipeline's source connector for one-shot commands (read, ping): the pipeline is loaded and
+// checked as `validate` does, secrets come from the same resolver (store, env, secrets dir) and a
+// rotated credential is written back to the encrypted store, state lives in memory for the command.
+import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { createConnectorContext, memoryState } from '../connectors/context-factory.ts';
+import type { SourceConnector } from '../connectors/definition.ts';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
+import { createLogger } from '../lib/log.ts';
+import { formatDiagnosticText } from './report.ts';
+import { loadPipeline } from '../load/load-pipeline.ts';
+import { isError } from '../load/diagnostic.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
+import { secretLocations, type SecretLocationFlags } from '../secrets/locations.ts';
+import type { CliIo } from './command.ts';
+
+export interface OpenedSource {
+  source: SourceConnector;
+  pipeline: string;
+  close(): Promise<void>;
+}
+
+/** The source, or the text of the problems that stop it (printed by the caller, exit 1). */
+export async function openPipelineSource(path: string, registry: ConnectorRegistry, io: CliIo, flags: SecretLocationFlags): Promise<OpenedSource | { problems: string }> {
+  const secrets = createSecretResolver(secretLocations(flags, io));
+  const loaded = await loadPipeline(resolve(io.cwd, path), { registry, cwd: io.cwd, env: io.env, secrets, offline: false });
+  const errors = loaded.diagnostics.filter(isError);
+  if (!loaded.pipeline || errors.length > 0) return { problems: errors.map((d) => formatDiagnosticText(d)).join('') || `${path}: the pipeline could not be loaded\n` };
+  const { pipeline } = loaded.pipeline;
+  const definition = registry.get(pipeline.source.type);
+  if (!definition || definition.kind !== 'source') return { problems: `${path}: source type '${pipeline.source.type}' is not a registered source\n` };
+  const controller = new AbortController();
+  io.stopSignal.addEventListener('abort', () => controller.abort(new Error('stopped')), { once: true });
+  const context = createConnectorContext({
+    pipeline: pipeline.name,
+    connector: definition.type,
+    logger: createLogger({ name: 'ml-connector', level: io.env.LOG_LEVEL ?? 'warn', destination: new Writable({ write: (chunk: Buffer, _encoding, done) => { io.stderr(chunk.toString('utf8')); done(); } }) }),
+    secrets: { resolve: (reference) => secrets.resolve(reference), store: (name, value) => secrets.store(name, value) },
+    state: memoryState(),
+    signal: controller.signal,
+  });
+  const config = Object.freeze(structuredClone(pipeline.source.config ?? {}));
+  const source = await definition.create(config, context);
+  return { source, pipeline: pipeline.name, close: async () => source.close?.() };
+}

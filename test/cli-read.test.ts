@@ -1,0 +1,51 @@
+// `read` end to end against the BambooHR stand-in: a pipeline in a temporary folder points its source
+// at the sandbox; secrets come from ML_CONNECTOR_SECRET_<NAME>.
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from './support/cli.ts';
+import { startBambooSandbox, type RunningSandbox } from '../sandbox/bamboohr/index.ts';
+
+describe('ml-connector read', () => {
+  let sandbox: RunningSandbox;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    sandbox = await startBambooSandbox();
+    dir = mkdtempSync(join(tmpdir(), 'mlc-read-'));
+    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
+    const original = readFileSync(join(repoRoot, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
+    const pipeline = original.replace(/    auth:\n      oauth:\n(        .*\n){3}/, `    baseUrl: ${sandbox.companyUrl()}\n    auth:\n      apiKey: \${secret:bamboohr-api-key}\n`);
+    writeFileSync(join(dir, 'pipelines.yaml'), pipeline.replaceAll('../mappings/', './mappings/'));
+    env = {
+      ML_CONNECTOR_DATA: join(dir, '.state'),
+      ML_CONNECTOR_SECRET_BAMBOOHR_API_KEY: sandbox.credentials().apiKey,
+      ML_CONNECTOR_SECRET_BAMBOOHR_WEBHOOK_KEY: 'x',
+      ML_CONNECTOR_SECRET_SAGE_AGENT_CA: 'x',
+      ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'x',
+    };
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('prints all 199 seeded employees through the bulk path, one JSON object per line', async () => {
+    const mark = sandbox.admin.requests().at(-1)?.seq ?? 0;
+    const run = await runCli(['read', 'pipelines.yaml'], { cwd: dir, env });
+    expect(run.stderr).toContain('199 records');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string });
+    expect(lines).toHaveLength(199);
+    expect(sandbox.admin.requests(mark).filter((r) => r.path.includes('/employees/') && /\/employees\/\d+/.test(r.path))).toEqual([]);
+  });
+
+  it('reads keys with a limit, and refuses a bad mode as a usage error', async () => {
+    const run = await runCli(['read', 'pipelines.yaml', '--mode', 'keys', '--keys', '4,12,16', '--limit', '1'], { cwd: dir, env });
+    expect(run.stderr).toContain('1 record');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    const bad = await runCli(['read', 'pipelines.yaml', '--mode', 'sideways'], { cwd: dir, env });
+    expect(bad.code).toBe(2);
+  });
+});
