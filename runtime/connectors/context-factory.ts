@@ -1,6 +1,7 @@
 // Builds the context a connector is created with. The runtime (engine, CLI commands) supplies the
 // pieces it owns — where secrets and state live, the run's abort signal — and gets back the narrow
 // interface connectors see.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../lib/log.ts';
 import type { ConnectorContext, ConnectorLogger, ConnectorSecrets, ConnectorState } from './context.ts';
 import { createConnectorHttp, type HttpEnvironment } from './http.ts';
@@ -31,6 +32,8 @@ export function narrowLogger(logger: Logger): ConnectorLogger {
 }
 
 export function createConnectorContext(parts: ContextParts): ConnectorContext {
+  // Every in-flight request and wait listens on the run's signal; dozens at once are normal here.
+  setMaxListeners(1000, parts.signal);
   const logger = narrowLogger(parts.logger.child({ pipeline: parts.pipeline, connector: parts.connector, ...(parts.runId ? { runId: parts.runId } : {}) }));
   const clock = parts.clock ?? (() => new Date());
   return {

@@ -119,6 +119,9 @@ export class IsolatedEvaluator {
       };
       const kill = (error: Error): void => {
         if (this.worker === starting) this.worker = undefined;
+        // A worker being discarded can still report (an out-of-memory error racing the deadline): an
+        // 'error' event with no listener would crash this thread, so it is heard and ignored.
+        worker.on('error', () => undefined);
         void worker.terminate();
         finish(error);
       };
