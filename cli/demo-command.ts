@@ -17,7 +17,7 @@ export function demoCommand(validate: Command, test: Command): Command {
       if (positionals.length > 0) throw new UsageError(`demo takes no arguments, got '${positionals[0]}'`);
       const here = { ...io, cwd: EXAMPLE_ROOT };
       io.stdout('ml-connector demo: Keystone Building Supply, BambooHR → Sage 100\n\n');
-      io.stdout('Note: the live sync demo (BambooHR sandbox → pipeline → Sage 100 agent) is not built yet;\nit arrives with the engine and end-to-end issues. What runs today:\n\n');
+      io.stdout('Note: the live sync demo (BambooHR sandbox → pipeline → Sage 100 agent) is not built yet;\nthe connectors, the engine and serve exist; wiring them into this demo is the end-to-end issue. What runs today:\n\n');
       io.stdout('1. validate pipelines/ (offline: no credentials needed)\n');
       const validated = await validate.run(['--offline', 'pipelines'], here);
       io.stdout('\n2. test mappings/ (every mapping table and JSONata file against its cases)\n');
