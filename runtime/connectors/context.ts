@@ -1,6 +1,7 @@
 // What the runtime hands a connector when it creates one: everything a connector may touch outside
 // its own code goes through here, so the runtime owns logging, TLS trust, retries, secrets and state.
 import type { ErrorClass, ErrorCode } from '../errors.ts';
+import type { HttpResponse } from '../lib/http-client.ts';
 import type { Json } from './definition.ts';
 
 /** A narrow logger: connectors never see the logging library's type. Never log a secret. */
@@ -50,14 +51,8 @@ export interface HttpClientOptions {
   label?: string;
 }
 
-export interface HttpResponse {
-  status: number;
-  /** Header names lower-cased. */
-  headers: Record<string, string>;
-  body: Buffer;
-  text(): string;
-  json<T = unknown>(): T;
-}
+/** A response as the one HTTP wrapper reads it (header names lower-cased). */
+export type { HttpResponse } from '../lib/http-client.ts';
 
 /** What a response means. 'retry' is tried again within the retry policy; 'error' ends the call. */
 export type Classification =

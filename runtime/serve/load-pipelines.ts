@@ -4,13 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ConnectorSecrets } from '../connectors/context.ts';
-import type { SecretResolver } from '../secrets/resolver.ts';
-import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { openPipeline, PipelineLoadError, type OpenedPipeline } from '../engine/open-pipeline.ts';
-import type { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
-import type { Logger } from '../lib/log.ts';
+import { openPipeline, PipelineLoadError, type OpenedPipeline, type OpenPipelineOptions } from '../engine/open-pipeline.ts';
 import type { CronTrigger, WebhookTrigger } from '../load/pipeline.types.generated.ts';
-import type { Store } from '../store/store.ts';
 import { collectFiles } from '../cli/walk.ts';
 import { classify, isCasesFile } from '../validate/validate-files.ts';
 import type { WebhookRoute } from '../triggers/handle-webhook.ts';
@@ -28,16 +23,8 @@ export interface LoadedFolder {
   failures: Map<string, string>;
 }
 
-export interface LoadFolderOptions {
-  registry: ConnectorRegistry;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  secrets: SecretResolver;
-  store: Store;
-  logger: Logger;
-  evaluator: IsolatedEvaluator;
-  signal: AbortSignal;
-}
+/** What opening a pipeline needs, less the run id (serve names its own). */
+export type LoadFolderOptions = Omit<OpenPipelineOptions, 'runId'>;
 
 export async function loadFolder(dir: string, options: LoadFolderOptions): Promise<LoadedFolder> {
   const { files } = await collectFiles([dir], (name) => /\.ya?ml$/.test(name) && !isCasesFile(name));
