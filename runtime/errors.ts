@@ -83,6 +83,7 @@ export const ERROR_CATALOGUE = {
   MLC_SINK_CODE_FORMAT: { class: 'bad-record', summary: "An item's code does not fit its target segment (length or characters); refused before any request." },
   MLC_REMOTE_BAD_RESPONSE: { class: 'transient', summary: 'A remote system answered with something other than the JSON it documents (an HTML or XML page, a cut-off or malformed body).' },
   MLC_REAUTHORIZE_REQUIRED: { class: 'config', summary: 'The stored OAuth grant is no longer valid (invalid_grant: revoked, expired or reused refresh token); a person must authorize again with the connect command.' },
+  MLC_AUTHORIZATION_FAILED: { class: 'config', summary: 'The connect command got no usable consent: refused in the browser, a callback with a wrong, missing or expired state, no answer in time, or a redirect URI it cannot listen on; nothing was stored.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

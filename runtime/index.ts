@@ -8,6 +8,7 @@ export type { AnyConnectorDefinition } from './connectors/registry.ts';
 export type {
   ActualItem,
   ApplyOptions,
+  AuthorizationRequest,
   Change,
   ChangeAction,
   ChangeResult,

@@ -1,4 +1,5 @@
 import { defineConnector } from '../../runtime/index.ts';
+import { bambooAuthorization } from './authorize.ts';
 import { checkConnection } from './check.ts';
 import { addressesFor, createBambooClient, createHttp, tlsOptionsFor } from './client.ts';
 import { bambooHrSourceConfigSchema, DEFAULT_FIELDS, type BambooHrSourceConfig } from './config.ts';
@@ -21,6 +22,7 @@ export const bambooHrSource = defineConnector<BambooHrSourceConfig>({
     { subdomain: 'keystone', auth: { apiKey: '${secret:bamboohr-api-key}' }, baseUrl: 'http://127.0.0.1:8765/co/keystone' },
   ],
   knownFields: (config) => config.fields ?? DEFAULT_FIELDS,
+  authorize: bambooAuthorization,
   async create(config, context) {
     const addresses = addressesFor(config);
     const http = createHttp(config, context, await tlsOptionsFor(config, context));

@@ -4,12 +4,13 @@
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createConnectorContext, memoryState } from '../connectors/context-factory.ts';
-import type { SourceConnector } from '../connectors/definition.ts';
+import type { SourceConnector, SourceDefinition } from '../connectors/definition.ts';
+import type { ConnectorContext } from '../connectors/context.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { createLogger } from '../lib/log.ts';
 import { formatDiagnosticText } from './report.ts';
 import { loadPipeline } from '../load/load-pipeline.ts';
-import { isError } from '../load/diagnostic.ts';
+import { isError, type Diagnostic } from '../load/diagnostic.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { secretLocations, type SecretLocationFlags } from '../secrets/locations.ts';
 import type { CliIo } from './command.ts';
@@ -20,11 +21,23 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-/** The source, or the text of the problems that stop it (printed by the caller, exit 1). */
-export async function openPipelineSource(path: string, registry: ConnectorRegistry, io: CliIo, flags: SecretLocationFlags): Promise<OpenedSource | { problems: string }> {
+export interface SourceParts {
+  definition: SourceDefinition;
+  config: Readonly<Record<string, unknown>>;
+  context: ConnectorContext;
+  pipeline: string;
+}
+
+/**
+ * The pipeline's source definition, its config and a context to create it with; or the text of the
+ * problems that stop it (printed by the caller, exit 1). `tolerateMissingSecrets`: for `connect`,
+ * whose whole purpose is to store a secret the pipeline names but nobody has stored yet.
+ */
+export async function loadSourceParts(path: string, registry: ConnectorRegistry, io: CliIo, flags: SecretLocationFlags, options: { tolerateMissingSecrets?: boolean } = {}): Promise<SourceParts | { problems: string }> {
   const secrets = createSecretResolver(secretLocations(flags, io));
-  const loaded = await loadPipeline(resolve(io.cwd, path), { registry, cwd: io.cwd, env: io.env, secrets, offline: false });
-  const errors = loaded.diagnostics.filter(isError);
+  const tolerate = (d: Diagnostic): boolean => options.tolerateMissingSecrets === true && d.code === 'MLC_SECRET_MISSING';
+  const loaded = await loadPipeline(resolve(io.cwd, path), { registry, cwd: io.cwd, env: io.env, secrets, offline: false, tolerate });
+  const errors = loaded.diagnostics.filter((d) => isError(d) && !tolerate(d));
   if (!loaded.pipeline || errors.length > 0) return { problems: errors.map((d) => formatDiagnosticText(d)).join('') || `${path}: the pipeline could not be loaded\n` };
   const { pipeline } = loaded.pipeline;
   const definition = registry.get(pipeline.source.type);
@@ -40,6 +53,13 @@ export async function openPipelineSource(path: string, registry: ConnectorRegist
     signal: controller.signal,
   });
   const config = Object.freeze(structuredClone(pipeline.source.config ?? {}));
-  const source = await definition.create(config, context);
-  return { source, pipeline: pipeline.name, close: async () => source.close?.() };
+  return { definition, config, context, pipeline: pipeline.name };
+}
+
+/** The source, or the text of the problems that stop it (printed by the caller, exit 1). */
+export async function openPipelineSource(path: string, registry: ConnectorRegistry, io: CliIo, flags: SecretLocationFlags): Promise<OpenedSource | { problems: string }> {
+  const parts = await loadSourceParts(path, registry, io, flags);
+  if ('problems' in parts) return parts;
+  const source = await parts.definition.create(parts.config, parts.context);
+  return { source, pipeline: parts.pipeline, close: async () => source.close?.() };
 }

@@ -171,8 +171,24 @@ interface DefinitionBase<Config> {
   examples: readonly Config[];
 }
 
+/**
+ * A person's one-time consent (OAuth 2.0 authorization code), asked for by `ml-connector connect`.
+ * The runtime owns the parts that are the same for every vendor — the one-time state, the loopback
+ * listener, the browser, the timeout — and the connector the vendor's URL, exchange and storage.
+ */
+export interface AuthorizationRequest {
+  /** The redirect URI registered with the vendor; the runtime listens on it, so it must be loopback http. */
+  redirectUri: string;
+  /** The vendor's consent page, carrying the runtime's one-time state. */
+  url(state: string): Promise<string>;
+  /** Exchanges the code and stores what later runs need (through context.secrets.store); facts to print. */
+  complete(code: string, options: ReadOptions): Promise<{ stored: string; facts?: Record<string, string | number | boolean> }>;
+}
+
 export interface SourceDefinition<Config = Record<string, unknown>> extends DefinitionBase<Config> {
   kind: 'source';
+  /** Present when the source can be connected by a person's consent (`ml-connector connect`). */
+  authorize?(config: Readonly<Config>, context: ConnectorContext): Promise<AuthorizationRequest>;
   /** Fields the source knows for this config, so `validate` can point out a misspelt field name. */
   knownFields?(config: Readonly<Config>): readonly string[];
   /** Config arrives validated, with schema defaults applied, and frozen. */

@@ -30,6 +30,8 @@ export interface LoadOptions {
   secrets: SecretLookup;
   /** Skip the environment phase (env vars and secrets need not exist where validate runs). */
   offline: boolean;
+  /** Errors that still let the pipeline load (connect: the secret it is about to store is missing). */
+  tolerate?: (diagnostic: Diagnostic) => boolean;
   /** Shared across the pipelines of one run, so a table used by many pipelines is read once. */
   tableCache?: Map<string, Promise<MappingLoad>>;
   /** Likewise for JSONata files. */
@@ -103,7 +105,7 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
 
   diagnostics.push(...(await checkReferences(doc, yaml, options, new Set(diagnostics.map((d) => d.path)))));
   if (resolved) diagnostics.push(...checkResolved(resolved, diagnostics, (value) => (isObject(value) ? structural(value, true) : [])));
-  if (diagnostics.some(isError)) return { identity, diagnostics };
+  if (diagnostics.some((d) => isError(d) && !options.tolerate?.(d))) return { identity, diagnostics };
   return { pipeline: { file, pipeline: withDefaults(doc, options.registry), tables: steps.tables, expressions: steps.expressions }, identity, diagnostics };
 }
 

@@ -1,0 +1,102 @@
+// `connect bamboohr` end to end against the BambooHR stand-in: the consent page (which the sandbox
+// answers at once with a redirect), the loopback listener, the code exchange, and the refresh token in
+// the encrypted store under the pipeline's name for it — which `read` then uses for real.
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../cli/checks.ts';
+import { runConnect, type ConnectOptions } from '../runtime/cli/connect-command.ts';
+import { startBambooSandbox, type RunningSandbox } from '../sandbox/bamboohr/index.ts';
+import { repoRoot, runCli } from './support/cli.ts';
+import { freePort } from './support/free-port.ts';
+
+/** The browser: follows the consent page's redirect to the loopback listener, optionally bending it. */
+function browser(bend: (answer: URL) => URL = (u) => u): ConnectOptions['openUrl'] {
+  return async (url) => {
+    const consent = await fetch(url, { redirect: 'manual' });
+    const location = consent.headers.get('location');
+    if (!location) throw new Error(`the consent page answered ${consent.status} without a redirect`);
+    await fetch(bend(new URL(location)));
+  };
+}
+
+describe('ml-connector connect bamboohr', () => {
+  let sandbox: RunningSandbox;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let redirect: string;
+  const io = () => ({ stdout: () => {}, stderr: () => {}, env, cwd: dir, stopSignal: new AbortController().signal });
+  const connect = (openUrl: ConnectOptions['openUrl'], extra: Partial<ConnectOptions> = {}) =>
+    runConnect({ name: 'bamboohr', pipelinePath: 'pipelines.yaml', registry, io: io(), flags: {}, openUrl, timeoutMs: 20_000, ...extra });
+  const storedSecrets = async () => (await runCli(['secrets', 'list'], { cwd: dir, env })).stdout;
+
+  beforeAll(async () => {
+    sandbox = await startBambooSandbox();
+    redirect = `http://127.0.0.1:${await freePort()}/callback`;
+    sandbox.admin.setRedirectUris('keystone', [redirect]);
+    dir = mkdtempSync(join(tmpdir(), 'mlc-connect-'));
+    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
+    const original = readFileSync(join(repoRoot, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
+    const pipeline = original
+      .replace('clientId: keystone-sandbox-client', `clientId: ${sandbox.credentials().oauth.clientId}\n        redirectUri: ${redirect}`)
+      .replace('    subdomain: keystone\n', `    subdomain: keystone\n    baseUrl: ${sandbox.companyUrl()}\n`);
+    writeFileSync(join(dir, 'pipelines.yaml'), pipeline.replaceAll('../mappings/', './mappings/'));
+    env = {
+      ML_CONNECTOR_DATA: join(dir, '.state'),
+      ML_CONNECTOR_MASTER_KEY: randomBytes(32).toString('hex'),
+      ML_CONNECTOR_SECRET_BAMBOOHR_CLIENT_SECRET: sandbox.credentials().oauth.clientSecret,
+      ML_CONNECTOR_SECRET_BAMBOOHR_WEBHOOK_KEY: 'x',
+      ML_CONNECTOR_SECRET_SAGE_AGENT_CA: 'x',
+      ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'x',
+    };
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('refuses a forged answer, a refusal and a timeout, storing nothing', async () => {
+    await expect(connect(browser((u) => (u.searchParams.set('state', 'forged'), u)))).rejects.toMatchObject({ code: 'MLC_AUTHORIZATION_FAILED' });
+    await expect(connect(browser((u) => new URL(`${u.origin}${u.pathname}?error=access_denied&state=${u.searchParams.get('state')}`)))).rejects.toMatchObject({
+      code: 'MLC_AUTHORIZATION_FAILED',
+      message: expect.stringMatching(/access_denied/),
+    });
+    await expect(connect(() => undefined, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'MLC_AUTHORIZATION_FAILED', message: expect.stringMatching(/no answer/) });
+    expect(await storedSecrets()).not.toContain('bamboohr-refresh-token');
+  });
+
+  it('a spent code replayed through a new flow is refused by the token endpoint (invalid_grant)', async () => {
+    let spent = '';
+    const first = await connect(browser((u) => ((spent = u.toString()), u)));
+    expect('stored' in first && first.stored).toBe('bamboohr-refresh-token');
+    // Replaying the spent code through a new flow: the sandbox refuses it as invalid_grant.
+    await expect(
+      connect(async (url) => {
+        const state = new URL(url).searchParams.get('state') ?? '';
+        const replay = new URL(spent);
+        replay.searchParams.set('state', state);
+        await fetch(replay);
+      }),
+    ).rejects.toMatchObject({ code: 'MLC_REAUTHORIZE_REQUIRED' });
+  });
+
+  it('stores the refresh token that `read` then uses (199 employees over OAuth)', async () => {
+    const result = await connect(browser());
+    expect(result).toMatchObject({ stored: 'bamboohr-refresh-token', pipeline: 'keystone-bamboohr-to-sage100', source: 'bamboohr-source' });
+    expect(await storedSecrets()).toContain('bamboohr-refresh-token');
+    const read = await runCli(['read', 'pipelines.yaml'], { cwd: dir, env });
+    expect(read.stderr).toMatch(/199 records/);
+    expect(read.code).toBe(0);
+    expect(read.stdout.trim().split('\n')).toHaveLength(199);
+  });
+
+  it('names the right source when asked for another, and the CLI explains its usage', async () => {
+    await expect(connect(() => undefined, { name: 'workday' })).rejects.toThrow(/source is 'bamboohr-source'.*connect bamboohr/);
+    const usage = await runCli(['connect', 'bamboohr'], { cwd: dir, env });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/connect takes a source name and one pipeline file/);
+    const badTimeout = await runCli(['connect', 'bamboohr', 'pipelines.yaml', '--timeout', 'soon'], { cwd: dir, env });
+    expect(badTimeout.code).toBe(2);
+  });
+});
