@@ -33,6 +33,7 @@ export const commands: readonly Command[] = [
   lazyCommand('quarantine list', 'list quarantined records and their causes', async () => (await import('../runtime/cli/state-commands.ts')).quarantineListCommand()),
   lazyCommand('snapshot export', 'write the mirror and the last actual state, for plan --from-snapshot', async () => (await import('../runtime/cli/state-commands.ts')).snapshotExportCommand()),
   lazyCommand('connect', "connect a pipeline's source by a person's consent in a browser (OAuth)", async () => (await import('../runtime/cli/connect-command.ts')).connectCommand((await checks()).registry)),
+  lazyCommand('coverage', 'compare the values a source offers today with the mapping tables (unmapped values, stale rows)', async () => (await import('../runtime/cli/coverage-command.ts')).coverageCommand((await checks()).registry)),
   lazyCommand('ping', "Check that a pipeline's source and sink can be reached (versions, accounts, certificates)", async () => (await import('../runtime/cli/ping-command.ts')).pingCommand((await checks()).registry)),
   lazyCommand('sandbox bamboohr', 'Run a local BambooHR stand-in (OAuth, employees, reports, webhooks, faults)', async () => (await import('../sandbox/bamboohr/command.ts')).bamboohrSandboxCommand),
   lazyCommand('agent', 'Run the Sage 100 agent (HTTPS in front of Sage 100, or its simulator)', async () => (await import('../agent/command.ts')).agentCommand),

@@ -84,6 +84,9 @@ export const ERROR_CATALOGUE = {
   MLC_REMOTE_BAD_RESPONSE: { class: 'transient', summary: 'A remote system answered with something other than the JSON it documents (an HTML or XML page, a cut-off or malformed body).' },
   MLC_REAUTHORIZE_REQUIRED: { class: 'config', summary: 'The stored OAuth grant is no longer valid (invalid_grant: revoked, expired or reused refresh token); a person must authorize again with the connect command.' },
   MLC_AUTHORIZATION_FAILED: { class: 'config', summary: 'The connect command got no usable consent: refused in the browser, a callback with a wrong, missing or expired state, no answer in time, or a redirect URI it cannot listen on; nothing was stored.' },
+  MLC_COVERAGE_UNMAPPED: { class: 'config', summary: "coverage: a value the source's field can take today has no row in the mapping table its map step uses (an error when onMissing is quarantine or fail, else a warning)." },
+  MLC_COVERAGE_STALE_ROW: { class: 'config', summary: "Warning (coverage): a mapping row's value is not among the values the source's field can take today." },
+  MLC_COVERAGE_UNCHECKED: { class: 'config', summary: 'Note (coverage): the source offers no list of values for a map step\'s field, so its table could not be checked.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

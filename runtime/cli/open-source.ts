@@ -9,7 +9,7 @@ import type { ConnectorContext } from '../connectors/context.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { createLogger } from '../lib/log.ts';
 import { formatDiagnosticText } from './report.ts';
-import { loadPipeline } from '../load/load-pipeline.ts';
+import { loadPipeline, type LoadedPipeline } from '../load/load-pipeline.ts';
 import { isError, type Diagnostic } from '../load/diagnostic.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { secretLocations, type SecretLocationFlags } from '../secrets/locations.ts';
@@ -26,6 +26,7 @@ export interface SourceParts {
   config: Readonly<Record<string, unknown>>;
   context: ConnectorContext;
   pipeline: string;
+  loaded: LoadedPipeline;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function loadSourceParts(path: string, registry: ConnectorRegistry,
     signal: controller.signal,
   });
   const config = Object.freeze(structuredClone(pipeline.source.config ?? {}));
-  return { definition, config, context, pipeline: pipeline.name };
+  return { definition, config, context, pipeline: pipeline.name, loaded: loaded.pipeline };
 }
 
 /** The source, or the text of the problems that stop it (printed by the caller, exit 1). */

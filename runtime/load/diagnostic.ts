@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../errors.ts';
 
 /** The loading phases, in the order they run. A later phase only sees what earlier ones accepted. */
-export type Phase = 'parse' | 'schema' | 'references' | 'expressions' | 'mappings' | 'environment';
+export type Phase = 'parse' | 'schema' | 'references' | 'expressions' | 'mappings' | 'environment' | 'coverage';
 
 export interface Diagnostic {
   code: ErrorCode;
