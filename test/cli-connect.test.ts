@@ -1,15 +1,10 @@
-// `connect bamboohr` end to end against the BambooHR stand-in: the consent page (which the sandbox
-// answers at once with a redirect), the loopback listener, the code exchange, and the refresh token in
-// the encrypted store under the pipeline's name for it — which `read` then uses for real.
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../cli/checks.ts';
 import { runConnect, type ConnectOptions } from '../runtime/cli/connect-command.ts';
 import { startBambooSandbox, type RunningSandbox } from '../sandbox/bamboohr/index.ts';
-import { repoRoot, runCli } from './support/cli.ts';
+import { runCli } from './support/cli.ts';
+import { pipelineAgainstSandbox } from './support/sandbox-pipeline.ts';
 import { freePort } from './support/free-port.ts';
 
 /** The browser: follows the consent page's redirect to the loopback listener, optionally bending it. */
@@ -36,21 +31,7 @@ describe('ml-connector connect bamboohr', () => {
     sandbox = await startBambooSandbox();
     redirect = `http://127.0.0.1:${await freePort()}/callback`;
     sandbox.admin.setRedirectUris('keystone', [redirect]);
-    dir = mkdtempSync(join(tmpdir(), 'mlc-connect-'));
-    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
-    const original = readFileSync(join(repoRoot, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
-    const pipeline = original
-      .replace('clientId: keystone-sandbox-client', `clientId: ${sandbox.credentials().oauth.clientId}\n        redirectUri: ${redirect}`)
-      .replace('    subdomain: keystone\n', `    subdomain: keystone\n    baseUrl: ${sandbox.companyUrl()}\n`);
-    writeFileSync(join(dir, 'pipelines.yaml'), pipeline.replaceAll('../mappings/', './mappings/'));
-    env = {
-      ML_CONNECTOR_DATA: join(dir, '.state'),
-      ML_CONNECTOR_MASTER_KEY: randomBytes(32).toString('hex'),
-      ML_CONNECTOR_SECRET_BAMBOOHR_CLIENT_SECRET: sandbox.credentials().oauth.clientSecret,
-      ML_CONNECTOR_SECRET_BAMBOOHR_WEBHOOK_KEY: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_CA: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'x',
-    };
+    ({ dir, env } = pipelineAgainstSandbox(sandbox, { oauthRedirectUri: redirect }, 'mlc-connect-'));
   });
   afterAll(async () => {
     await sandbox.close();

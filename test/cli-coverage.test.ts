@@ -1,12 +1,12 @@
 // `coverage` end to end against the BambooHR stand-in: the live option lists of the mapped fields
 // (meta/lists) against the example's mapping tables, then a department added at the source that no
 // table maps yet — found before any employee is put in it.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBambooSandbox, type RunningSandbox } from '../sandbox/bamboohr/index.ts';
-import { repoRoot, runCli } from './support/cli.ts';
+import { runCli } from './support/cli.ts';
+import { pipelineAgainstSandbox } from './support/sandbox-pipeline.ts';
 
 interface CoverageJson {
   ok: boolean;
@@ -22,18 +22,7 @@ describe('ml-connector coverage', () => {
 
   beforeAll(async () => {
     sandbox = await startBambooSandbox();
-    dir = mkdtempSync(join(tmpdir(), 'mlc-coverage-'));
-    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
-    const original = readFileSync(join(repoRoot, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
-    const pipeline = original.replace(/    auth:\n      oauth:\n(        .*\n){3}/, `    baseUrl: ${sandbox.companyUrl()}\n    auth:\n      apiKey: \${secret:bamboohr-api-key}\n`);
-    writeFileSync(join(dir, 'pipelines.yaml'), pipeline.replaceAll('../mappings/', './mappings/'));
-    env = {
-      ML_CONNECTOR_DATA: join(dir, '.state'),
-      ML_CONNECTOR_SECRET_BAMBOOHR_API_KEY: sandbox.credentials().apiKey,
-      ML_CONNECTOR_SECRET_BAMBOOHR_WEBHOOK_KEY: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_CA: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'x',
-    };
+    ({ dir, env } = pipelineAgainstSandbox(sandbox, { apiKey: true }, 'mlc-coverage-'));
   });
   afterAll(async () => {
     await sandbox.close();

@@ -1,10 +1,7 @@
-// `read` end to end against the BambooHR stand-in: a pipeline in a temporary folder points its source
-// at the sandbox; secrets come from ML_CONNECTOR_SECRET_<NAME>.
-import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from './support/cli.ts';
+import { runCli } from './support/cli.ts';
+import { pipelineAgainstSandbox } from './support/sandbox-pipeline.ts';
 import { startBambooSandbox, type RunningSandbox } from '../sandbox/bamboohr/index.ts';
 
 describe('ml-connector read', () => {
@@ -13,18 +10,7 @@ describe('ml-connector read', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     sandbox = await startBambooSandbox();
-    dir = mkdtempSync(join(tmpdir(), 'mlc-read-'));
-    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
-    const original = readFileSync(join(repoRoot, 'pipelines/keystone-bamboohr-to-sage100.yaml'), 'utf8');
-    const pipeline = original.replace(/    auth:\n      oauth:\n(        .*\n){3}/, `    baseUrl: ${sandbox.companyUrl()}\n    auth:\n      apiKey: \${secret:bamboohr-api-key}\n`);
-    writeFileSync(join(dir, 'pipelines.yaml'), pipeline.replaceAll('../mappings/', './mappings/'));
-    env = {
-      ML_CONNECTOR_DATA: join(dir, '.state'),
-      ML_CONNECTOR_SECRET_BAMBOOHR_API_KEY: sandbox.credentials().apiKey,
-      ML_CONNECTOR_SECRET_BAMBOOHR_WEBHOOK_KEY: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_CA: 'x',
-      ML_CONNECTOR_SECRET_SAGE_AGENT_KEY: 'x',
-    };
+    ({ dir, env } = pipelineAgainstSandbox(sandbox, { apiKey: true }, 'mlc-read-'));
   });
   afterAll(async () => {
     await sandbox.close();
