@@ -3,6 +3,7 @@ import { bambooAuthorization } from './authorize.ts';
 import { checkConnection } from './check.ts';
 import { addressesFor, createBambooClient, createHttp, tlsOptionsFor } from './client.ts';
 import { bambooHrSourceConfigSchema, DEFAULT_FIELDS, type BambooHrSourceConfig } from './config.ts';
+import { knownFieldsFor } from './known-fields.ts';
 import { apiKeyAuthorizer, oauthAuthorizer } from './oauth.ts';
 import { createReader } from './reads.ts';
 import { createSource, requestedFields } from './source.ts';
@@ -21,7 +22,7 @@ export const bambooHrSource = defineConnector<BambooHrSourceConfig>({
     { subdomain: 'keystone', auth: { apiKey: '${secret:bamboohr-api-key}' }, fields: ['firstName', 'lastName', 'department'] },
     { subdomain: 'keystone', auth: { apiKey: '${secret:bamboohr-api-key}' }, baseUrl: 'http://127.0.0.1:8765/co/keystone' },
   ],
-  knownFields: (config) => config.fields ?? DEFAULT_FIELDS,
+  knownFields: (config) => knownFieldsFor(config.fields),
   authorize: bambooAuthorization,
   async create(config, context) {
     const addresses = addressesFor(config);
