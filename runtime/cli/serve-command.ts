@@ -12,6 +12,7 @@ import { startCronTriggers } from '../serve/cron-triggers.ts';
 import { jobInbox } from '../serve/job-inbox.ts';
 import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
+import { DEFAULT_CONNECTION_LIMITS } from '../triggers/connection-limits.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
@@ -28,6 +29,10 @@ schedules, retries when the policy says. Also serves GET /healthz, /readyz (stor
   --host ADDRESS           listen address (default 127.0.0.1)
   --max-body-bytes N       largest webhook body accepted (default 1048576)
   --shutdown-grace-ms N    how long a running batch may finish on shutdown (default 20000)
+  --max-connections-per-address N
+                           connections one client address (IPv6: one /64) may hold open; more are
+                           closed unread (default 64; 0 = no cap; behind a proxy, cap at the proxy)
+  --max-connections N      connections held open in all (default 1024; 0 = no cap)
 
 ${STORE_USAGE}`;
 
@@ -49,6 +54,8 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         host: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'shutdown-grace-ms': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'max-connections': { type: 'string' },
         'key-file': { type: 'string' },
       });
       if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
@@ -56,6 +63,10 @@ export function serveCommand(registry: ConnectorRegistry): Command {
       if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
       const maxBodyBytes = nonNegativeInteger(values['max-body-bytes'], '--max-body-bytes', 1024 * 1024);
       const graceMs = nonNegativeInteger(values['shutdown-grace-ms'], '--shutdown-grace-ms', 20_000);
+      const connectionLimits = {
+        perAddress: nonNegativeInteger(values['max-connections-per-address'], '--max-connections-per-address', DEFAULT_CONNECTION_LIMITS.perAddress),
+        total: nonNegativeInteger(values['max-connections'], '--max-connections', DEFAULT_CONNECTION_LIMITS.total),
+      };
       const dir = positionals[0] ?? 'pipelines';
       return reportingErrors('serve', io, async () => {
         const store = await openCommandStore(values, io);
@@ -70,6 +81,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           host: values.host ?? '127.0.0.1',
           port,
           routes: () => routes,
+          connectionLimits,
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
           logger,
