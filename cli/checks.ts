@@ -10,5 +10,5 @@ import { demoCommand } from './demo-command.ts';
 export const registry = createRegistry(connectorDefinitions);
 export const validate = validateCommand(registry);
 export const test = testCommand(registry);
-export const demo = demoCommand(validate, test);
+export const demo = demoCommand(registry, validate, test);
 export const read = readCommand(registry);
