@@ -127,6 +127,10 @@ export interface Policies {
     initialIntervalMs?: number;
     backoffCoefficient?: number;
     maxIntervalMs?: number;
+    /**
+     * Optional: no retry starts later than this long after the first attempt; past it the records are quarantined with the cause. Without it only maxAttempts ends the retries.
+     */
+    deadlineMs?: number;
   };
   quarantine?: {
     enabled?: boolean;

@@ -106,7 +106,8 @@ export function createWorker(options: WorkerOptions): Worker {
     const policy = opened.compiled.policies.retry;
     const transient = isMlcError(error) && error.errorClass === 'transient';
     if (transient) {
-      const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt: now, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
+      const firstAttemptAt = job.firstAttemptAt ? new Date(job.firstAttemptAt) : now;
+      const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
       if ('at' in next) {
         for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message);
         setStatus(job.pipeline, { state: 'degraded', lastError: message });
