@@ -9,6 +9,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { startCronTriggers } from '../serve/cron-triggers.ts';
+import { startDriftPolling, type DriftPoller } from '../serve/drift-poll.ts';
 import { jobInbox } from '../serve/job-inbox.ts';
 import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
@@ -21,7 +22,7 @@ import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from '.
 const USAGE = `Usage: ml-connector serve [dir] [--port 8080] [--host 127.0.0.1] [options]
 
 Runs every pipeline in dir (default pipelines/): webhooks on their paths, cron triggers on their
-schedules, retries when the policy says. Also serves GET /healthz, /readyz (store and pipelines) and
+schedules, retries when the policy says, drift checks on policies.driftSchedule. Also serves GET /healthz, /readyz (store and pipelines) and
 /metrics (Prometheus). Prints one JSON line with its URL when it is ready. In a container use
 --host 0.0.0.0. Stops cleanly on SIGTERM or SIGINT.
 
@@ -76,6 +77,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const secrets = createSecretResolver(secretLocations(values, io));
         const folder = await loadFolder(dir, { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal });
         const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
+        let driftPoller: DriftPoller | undefined;
         const routes = webhookRoutes(folder.pipelines, secrets, maxBodyBytes);
         const server = await startServiceServer({
           host: values.host ?? '127.0.0.1',
@@ -92,7 +94,8 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             const pipelines: Record<string, unknown> = {};
             for (const [name, served] of folder.pipelines) {
               const queued = (await store.jobs.list(name)).length;
-              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }) };
+              const drift = driftPoller?.status().get(name);
+              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }), ...(drift ? { drift } : {}) };
             }
             for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
             return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
@@ -102,6 +105,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           [...folder.pipelines].map(([name, served]) => ({ name, triggers: served.cron })),
           { store, logger, onEnqueued: () => worker.wake() },
         );
+        driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
         worker.start();
         io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...routes.keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {
@@ -111,6 +115,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         logger.info({}, 'stopping: webhooks now answer 503');
         server.drain();
         await cron.stop();
+        await driftPoller.stop();
         await worker.stop(graceMs);
         await server.close();
         await Promise.allSettled([...folder.pipelines.values()].map((p) => p.opened.close()));

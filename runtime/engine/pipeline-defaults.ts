@@ -37,6 +37,7 @@ export type ResolvedPolicies = {
   quarantine: Required<NonNullable<Policies['quarantine']>>;
   audit: Required<NonNullable<Policies['audit']>>;
   drift: NonNullable<Policies['drift']>;
+  driftSchedule: string;
 };
 
 export function resolvedPolicies(pipeline: Pipeline): ResolvedPolicies {

@@ -148,4 +148,8 @@ export interface Policies {
    * What to do when the sink's actual state was changed by hand.
    */
   drift?: 'report' | 'repair' | 'ignore';
+  /**
+   * Cron schedule (UTC) on which serve reads the sink's actual state and compares it with the desired state; drift: report records and shows a difference, repair applies the desired state back, ignore never checks.
+   */
+  driftSchedule?: string;
 }

@@ -1,6 +1,7 @@
-// Retry policies that pass the schema but cannot work as written, caught by validate rather than
-// discovered during an outage: a first wait longer than the cap, or a deadline that ends the retries
-// before the first one may start.
+// Policies that pass the schema but cannot work as written, caught by validate rather than discovered
+// during an outage: a first wait longer than the cap, a deadline that ends the retries before the
+// first one may start, a drift schedule node-cron would refuse.
+import { checkSchedule } from '../load/cron-schedule.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import type { YamlFile } from '../load/yaml-file.ts';
 
@@ -45,4 +46,20 @@ export function checkRetryPolicy(doc: Obj, yaml: YamlFile, defaults: RetryDefaul
     });
   }
   return diagnostics;
+}
+
+/** The drift check's schedule, checked as cron triggers' schedules are (it is only run when drift is not ignore). */
+export function checkDriftSchedule(doc: Obj, yaml: YamlFile): Diagnostic[] {
+  const policies = isObject(doc.policies) ? doc.policies : {};
+  if (typeof policies.driftSchedule !== 'string') return [];
+  const pointer = '/policies/driftSchedule';
+  return checkSchedule(policies.driftSchedule).map((problem) => ({
+    code: 'MLC_CRON_INVALID' as const,
+    phase: 'schema' as const,
+    file: yaml.file,
+    ...yaml.locateInString(pointer, problem.offset),
+    path: pointer,
+    message: problem.message,
+    ...(problem.hint ? { hint: problem.hint } : {}),
+  }));
 }

@@ -10,15 +10,15 @@ import { createSecretResolver } from '../secrets/resolver.ts';
 import { copyFixture } from '../../test/support/engine-harness.ts';
 import { testSinkDefinition, testSourceDefinition } from '../../test/support/test-connectors.ts';
 
-async function load(retry: string) {
+async function load(retry: string, extra = '') {
   const dir = copyFixture();
   const file = join(dir, 'pipeline.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/retry: \{[^}]*\}/, `retry: ${retry}`));
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/retry: \{[^}]*\}/, `retry: ${retry}${extra}`));
   const registry = createRegistry([testSourceDefinition(), testSinkDefinition()]);
   return loadPipeline(file, { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), offline: true });
 }
 
-describe('retry policy rules', () => {
+describe('policy rules', () => {
   it('accepts deadlineMs and keeps it in the resolved policy', async () => {
     const { pipeline, diagnostics } = await load('{ maxAttempts: 20, initialIntervalMs: 500, deadlineMs: 3600000 }');
     expect(diagnostics.filter((d) => d.severity === undefined)).toEqual([]);
@@ -42,5 +42,12 @@ describe('retry policy rules', () => {
   it('refuses a deadline of zero through the schema', async () => {
     const { diagnostics } = await load('{ deadlineMs: 0 }');
     expect(diagnostics.map((d) => d.code)).toContain('MLC_SCHEMA_INVALID');
+  });
+
+  it('defaults the drift schedule to hourly and refuses one node-cron would not run, at the schedule', async () => {
+    const { pipeline } = await load('{ maxAttempts: 3 }');
+    expect(pipeline && resolvedPolicies(pipeline.pipeline).driftSchedule).toBe('0 * * * *');
+    const { diagnostics } = await load('{ maxAttempts: 3 }', '\n  driftSchedule: "every hour"');
+    expect(diagnostics.filter((d) => d.code === 'MLC_CRON_INVALID').map((d) => [d.path, d.line])).toEqual([['/policies/driftSchedule', 19]]);
   });
 });
