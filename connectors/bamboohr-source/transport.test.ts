@@ -59,6 +59,7 @@ describe('bamboohr-source against a hostile server', () => {
   let base: string;
   let mode: 'token-500' | 'token-html' | 'token-empty' | 'cut-body' = 'token-500';
   const hits = { token: 0, api: 0 };
+  const paths: string[] = [];
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -70,6 +71,7 @@ describe('bamboohr-source against a hostile server', () => {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"Bearer","access_token":""}');
     }
     hits.api += 1;
+    paths.push(`${req.method} ${path.replace(/^.*\/api\/v1/, '')}`);
     // Declares a large JSON body, sends its first bytes, then drops the connection.
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
     res.write('{"employees":[{"id":"4","firstName":"Ann');
@@ -111,15 +113,19 @@ describe('bamboohr-source against a hostile server', () => {
     await source.close?.();
   });
 
-  it('a connection closed in the middle of a body is transient, retried a bounded number of times', async () => {
+  it.each([
+    ['an employee read (GET)', ['4']],
+    ['a custom report read (POST)', ['1', '2', '3', '4', '5', '6', '7']],
+  ])('a connection closed in the middle of %s is transient, retried a bounded number of times', async (_label, keys) => {
     mode = 'cut-body';
     hits.api = 0;
     const fake = createFakeContext({ secrets: { 'bamboohr-api-key': 'k' } });
     const source = await bambooHrSource.create(Object.freeze({ subdomain: 'keystone', baseUrl: base, auth: { apiKey: '${secret:bamboohr-api-key}' } }), fake.context);
-    await expect(collect(source.readKeys(['4'], { signal: signal() }))).rejects.toMatchObject({ code: 'MLC_REMOTE_UNAVAILABLE' });
+    await expect(collect(source.readKeys(keys, { signal: signal() }))).rejects.toMatchObject({ code: 'MLC_REMOTE_UNAVAILABLE' });
     expect(hits.api).toBe(fake.sleeps.length + 1);
     expect(hits.api).toBeGreaterThan(1);
     expect(hits.api).toBeLessThanOrEqual(6);
+    expect(new Set(paths.splice(0))).toEqual(new Set([keys.length === 1 ? 'GET /employees/4' : 'POST /reports/custom']));
     await source.close?.();
   });
 });
