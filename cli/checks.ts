@@ -10,5 +10,8 @@ import { demoCommand } from './demo-command.ts';
 export const registry = createRegistry(connectorDefinitions);
 export const validate = validateCommand(registry);
 export const test = testCommand(registry);
-export const demo = demoCommand(validate, test);
+export const demo = demoCommand(registry, {
+  run: async () => (await import('../runtime/cli/run-command.ts')).runCommand(registry),
+  audit: async () => (await import('../runtime/cli/state-commands.ts')).auditCommand(),
+});
 export const read = readCommand(registry);
