@@ -71,7 +71,7 @@ export function demoCommand(registry: ConnectorRegistry, commands: { run: () => 
         say('   connected\n\n3. Initial backfill (run --mode full)\n');
         const run = await commands.run();
         const backfilled = await run.run([layout.pipelineFile, '--once', '--mode', 'full'], here);
-        if (backfilled !== EXIT.ok) say(`   (the backfill ended with exit ${backfilled}: see its summary above)\n`);
+        if (backfilled !== EXIT.ok) say(`   Exit ${backfilled}: some records wait in the quarantine (the summary above says why; 'quarantine list' names them). The rest was written.\n`);
         const period = new Date().toISOString().slice(0, 7);
         const before = await reader.read(period);
 
