@@ -2,7 +2,7 @@
 // (the sandbox's base URL and OAuth client, the agent's URL and certificate fingerprint), its
 // secrets in the demo's own encrypted secret store, and a BambooHR webhook aimed at serve.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { httpRequest } from '../../runtime/lib/http-client.ts';
 import { EncryptedSecretStore } from '../../runtime/secrets/encrypted-store.ts';
 import { loadKeyRing, requireKeyRing } from '../../runtime/secrets/key-ring.ts';
@@ -18,13 +18,15 @@ export interface DemoLayout {
   dir: string;
   pipelinesDir: string;
   pipelineFile: string;
+  /** The mapping tables the pipeline copy uses (the repository's own unless a test gives a copy). */
+  mappingsDir: string;
   dataDir: string;
   keyFile: string;
   /** The environment every command of the demo runs with (and the one printed for poking it). */
   env: NodeJS.ProcessEnv;
 }
 
-export function demoLayout(root: string, dir: string, baseEnv: NodeJS.ProcessEnv): DemoLayout {
+export function demoLayout(root: string, dir: string, baseEnv: NodeJS.ProcessEnv, mappingsDir = join(root, 'mappings')): DemoLayout {
   const pipelinesDir = join(dir, 'pipelines');
   const dataDir = join(dir, 'state');
   const keyFile = join(dir, 'master.key');
@@ -32,7 +34,7 @@ export function demoLayout(root: string, dir: string, baseEnv: NodeJS.ProcessEnv
   delete env.ML_CONNECTOR_MASTER_KEY;
   delete env.ML_CONNECTOR_STORE_URL;
   delete env.ML_CONNECTOR_SECRETS_DIR;
-  return { root, dir, pipelinesDir, pipelineFile: join(pipelinesDir, `${PIPELINE_NAME}.yaml`), dataDir, keyFile, env };
+  return { root, dir, pipelinesDir, pipelineFile: join(pipelinesDir, `${PIPELINE_NAME}.yaml`), mappingsDir, dataDir, keyFile, env };
 }
 
 /** Writes the pipeline copy; the OAuth redirect goes to a loopback port `connect` listens on. */
@@ -44,7 +46,7 @@ export function writeDemoPipeline(layout: DemoLayout, standIns: StandIns, redire
     .replace('clientId: keystone-sandbox-client', `clientId: ${sandbox.credentials().oauth.clientId}\n        redirectUri: ${redirectUri}`)
     .replace('url: https://sage-agent.keystone.internal:8443', `url: ${agent.url}`)
     .replace('      ca: ${secret:sage-agent-ca}\n', `      ca: \${secret:sage-agent-ca}\n      fingerprint256: "${agent.fingerprint256}"\n`)
-    .replaceAll('../mappings/', '../../mappings/');
+    .replaceAll('../mappings/', `${relative(layout.pipelinesDir, layout.mappingsDir)}/`);
   for (const expected of [sandbox.companyUrl(), redirectUri, agent.url, agent.fingerprint256]) {
     if (!pipeline.includes(expected)) throw new Error(`the example pipeline no longer has the line the demo points at its stand-ins (${expected})`);
   }
