@@ -10,8 +10,5 @@ import { demoCommand } from './demo-command.ts';
 export const registry = createRegistry(connectorDefinitions);
 export const validate = validateCommand(registry);
 export const test = testCommand(registry);
-export const demo = demoCommand(registry, {
-  run: async () => (await import('../runtime/cli/run-command.ts')).runCommand(registry),
-  audit: async () => (await import('../runtime/cli/state-commands.ts')).auditCommand(),
-});
+export const demo = demoCommand(registry, validate, test);
 export const read = readCommand(registry);

@@ -1,42 +1,39 @@
-// The two stand-ins the demo talks to, on loopback with ephemeral ports: the BambooHR sandbox
-// (company `keystone`, consent given automatically) and the Sage 100 agent with its `sim` backend
-// over HTTPS (a self-signed certificate the runtime pins by fingerprint) and an API key made for
-// this run. Both live in this process; their state stays under the demo folder.
+// The demo's two stand-ins on loopback: the BambooHR sandbox over HTTPS with its own certificate,
+// and the Sage 100 agent (sim backend) over HTTPS with its self-signed one. Both certificates are
+// pinned by fingerprint in the demo's pipeline, as an integrator pins the customer's agent.
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../agent/index.ts';
-import { startBambooSandbox, type RunningSandbox } from '../../sandbox/bamboohr/index.ts';
+import { generateSandboxCertificate, startBambooSandbox, type RunningSandbox } from '../../sandbox/bamboohr/index.ts';
 
 export interface StandIns {
   sandbox: RunningSandbox;
+  sandboxPem: string;
+  sandboxFingerprint: string;
   agent: RunningAgent;
-  /** The API key the runtime uses for this run (never printed). */
   agentKey: string;
   close(): Promise<void>;
 }
 
-export interface StandInOptions {
-  /** The demo folder; the agent keeps its certificate, keys and sim data in `agent/` below it. */
-  dir: string;
-  /** How many employees the sandbox seeds (default: its Keystone roster). */
-  employees?: number;
-}
-
-export async function startStandIns(options: StandInOptions): Promise<StandIns> {
-  const sandbox = await startBambooSandbox({ port: 0, host: '127.0.0.1', ...(options.employees ? { employees: options.employees } : {}) });
-  let agent: RunningAgent;
+export async function startStandIns(stateDir: string): Promise<StandIns> {
+  const pair = await generateSandboxCertificate();
+  const sandbox = await startBambooSandbox({ tls: pair, port: 0 });
   try {
-    agent = await startAgent({ backend: 'sim', dataDir: join(options.dir, 'agent'), port: 0, host: '127.0.0.1' });
+    const agent = await startAgent({ backend: 'sim', dataDir: join(stateDir, 'agent'), port: 0 });
+    const agentKey = agent.keys.add('ml-connector demo').key;
+    return {
+      sandbox,
+      sandboxPem: pair.cert,
+      sandboxFingerprint: new X509Certificate(pair.cert).fingerprint256,
+      agent,
+      agentKey,
+      async close() {
+        await agent.close(2_000);
+        await sandbox.close();
+      },
+    };
   } catch (error) {
     await sandbox.close();
     throw error;
   }
-  const agentKey = agent.keys.add('ml-connector demo').key;
-  return {
-    sandbox,
-    agent,
-    agentKey,
-    async close() {
-      await Promise.allSettled([sandbox.close(), agent.close(1000)]);
-    },
-  };
 }

@@ -49,7 +49,8 @@ export interface ActualReader {
   read(entity: string, keys: readonly string[] | 'all', signal: AbortSignal): Promise<ActualItem[]>;
 }
 
-export function createActualReader(client: AgentClient, format: AccountFormat, clock: () => Date): ActualReader {
+/** `mainAccounts`: the mains the pipeline keeps in step; 'all' then means every account under them and no other. */
+export function createActualReader(client: AgentClient, format: AccountFormat, clock: () => Date, mainAccounts?: readonly string[]): ActualReader {
   async function subAccounts(keys: readonly string[] | 'all', signal: AbortSignal): Promise<ActualItem[]> {
     const names = keys === 'all' ? format.subSegments.map((s) => s.name) : [...new Set(keys.map((k) => parseSubAccountKey(k).segment))];
     const items: ActualItem[] = [];
@@ -65,8 +66,10 @@ export function createActualReader(client: AgentClient, format: AccountFormat, c
   }
 
   async function accounts(keys: readonly string[] | 'all', signal: AbortSignal): Promise<ActualItem[]> {
-    const mains = keys === 'all' ? [] : [...new Set(keys.map((k) => k.split(format.separator)[0] ?? ''))];
-    const records = keys === 'all' || mains.length > MAIN_ACCOUNT_LISTS ? await client.accounts(signal) : (await Promise.all(mains.map((m) => client.accounts(signal, m)))).flat();
+    const mains = keys === 'all' ? [...(mainAccounts ?? [])] : [...new Set(keys.map((k) => k.split(format.separator)[0] ?? ''))];
+    const everything = (keys === 'all' && mains.length === 0) || mains.length > MAIN_ACCOUNT_LISTS;
+    const records = everything ? await client.accounts(signal) : (await Promise.all(mains.map((m) => client.accounts(signal, m)))).flat();
+    if (keys === 'all' && mainAccounts && everything) return records.filter((r) => mainAccounts.includes(r.mainAccount)).map((r) => accountItem(format, r));
     return records.map((r) => accountItem(format, r));
   }
 

@@ -56,6 +56,12 @@ export interface Sage100AgentSinkConfig {
     }[];
   };
   /**
+   * The main accounts whose GL accounts this pipeline keeps in step (e.g. the labor accounts 6000, 6100, 6200). A complete run reads, and may deactivate, only accounts under these mains; every other account of the company is left alone. Without it, every account of the company is in scope.
+   *
+   * @minItems 1
+   */
+  mainAccounts?: string[];
+  /**
    * Per request, headers and body together.
    */
   timeoutMs?: number;

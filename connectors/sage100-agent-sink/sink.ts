@@ -43,7 +43,7 @@ export async function createSage100Sink(config: Readonly<Sage100AgentSinkConfig>
   const format = new AccountFormat(config);
   const entities = sinkEntities(config);
   const compared = (entity: string): readonly string[] => entities.find((e) => e.name === entity)?.compared ?? [];
-  const reader = createActualReader(client, format, () => context.clock());
+  const reader = createActualReader(client, format, () => context.clock(), config.mainAccounts);
   const applier = createApplier(client, format, compared);
   const seen = new SeenSubAccounts(context.state);
   const log = context.logger.child({ sink: 'sage100-agent' });

@@ -2,12 +2,11 @@
 // checked as `validate` does, secrets come from the same resolver (store, env, secrets dir) and a
 // rotated credential is written back to the encrypted store, state lives in memory for the command.
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { createConnectorContext, memoryState } from '../connectors/context-factory.ts';
 import type { SourceConnector, SourceDefinition } from '../connectors/definition.ts';
 import type { ConnectorContext } from '../connectors/context.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
-import { createLogger } from '../lib/log.ts';
+import { ioLogger } from './io-logger.ts';
 import { formatDiagnosticText } from './report.ts';
 import { loadPipeline, type LoadedPipeline } from '../load/load-pipeline.ts';
 import { isError, type Diagnostic } from '../load/diagnostic.ts';
@@ -48,7 +47,7 @@ export async function loadSourceParts(path: string, registry: ConnectorRegistry,
   const context = createConnectorContext({
     pipeline: pipeline.name,
     connector: definition.type,
-    logger: createLogger({ name: 'ml-connector', level: io.env.LOG_LEVEL ?? 'warn', destination: new Writable({ write: (chunk: Buffer, _encoding, done) => { io.stderr(chunk.toString('utf8')); done(); } }) }),
+    logger: ioLogger(io, 'ml-connector', 'warn'),
     secrets: { resolve: (reference) => secrets.resolve(reference), store: (name, value) => secrets.store(name, value) },
     state: memoryState(),
     signal: controller.signal,

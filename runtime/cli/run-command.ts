@@ -6,7 +6,7 @@ import { openPipeline } from '../engine/open-pipeline.ts';
 import { runBatch, type RunMode, type RunBatchResult } from '../engine/run-batch.ts';
 import { renderSummary } from '../engine/run-summary.ts';
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
-import { createLogger } from '../lib/log.ts';
+import { ioLogger } from './io-logger.ts';
 import type { Store } from '../store/store.ts';
 import { parseCommandArgs } from './args.ts';
 import { UsageError, type CliIo, type Command } from './command.ts';
@@ -44,7 +44,7 @@ export interface BatchRequest {
 export async function executeBatch(registry: ConnectorRegistry, io: CliIo, store: Store, values: StoreValues, request: BatchRequest): Promise<RunBatchResult> {
   const evaluator = new IsolatedEvaluator();
   const runId = newRunId();
-  const logger = createLogger({ name: 'ml-connector', level: io.env.LOG_LEVEL ?? 'warn' });
+  const logger = ioLogger(io, 'ml-connector', 'warn');
   try {
     const opened = await openPipeline(request.pipelineFile, { registry, cwd: io.cwd, env: io.env, secrets: commandSecrets(values, io), store, logger, evaluator, runId, signal: io.stopSignal });
     try {

@@ -3,7 +3,7 @@
 // SIGTERM/SIGINT: webhooks answer 503 at once, the running batch gets a deadline, then the process
 // exits 0 (a batch cut off is run again: its lease runs out and idempotency keys make it harmless).
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
-import { createLogger } from '../lib/log.ts';
+import { ioLogger } from './io-logger.ts';
 import { createServiceMetrics } from '../lib/metrics.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
@@ -59,7 +59,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
       const dir = positionals[0] ?? 'pipelines';
       return reportingErrors('serve', io, async () => {
         const store = await openCommandStore(values, io);
-        const logger = createLogger({ name: 'ml-connector' });
+        const logger = ioLogger(io, 'ml-connector');
         const metrics = createServiceMetrics();
         const evaluator = new IsolatedEvaluator();
         const secrets = createSecretResolver(secretLocations(values, io));

@@ -1,10 +1,10 @@
 // Which store a command uses is deployment configuration (--store, ML_CONNECTOR_STORE_URL), never
 // pipeline YAML: `memory:` (nothing kept; for trials), or the embedded lowdb store in a directory
-// (`lowdb:DIR`, a plain path, or by default the --data directory). A PostgreSQL URL is recognised and
-// refused until that store exists.
+// (`lowdb:DIR`, a plain path, or by default the --data directory), or PostgreSQL (`postgres://…`)
+// for several replicas sharing one state.
 import { resolve } from 'node:path';
-import { MlcError } from '../errors.ts';
 import { openLowdbStore } from './lowdb-store.ts';
+import { openPostgresStore } from './postgres-store.ts';
 import { createMemoryStore } from './memory-store.ts';
 import type { Store } from './store.ts';
 
@@ -24,7 +24,7 @@ export function describeStore(choice: StoreChoice): string {
 export async function openStore(choice: StoreChoice): Promise<Store> {
   const url = choice.url ?? `lowdb:${choice.dataDir}`;
   if (url === 'memory:') return createMemoryStore();
-  if (/^postgres(ql)?:/.test(url)) throw new MlcError('MLC_USAGE', 'the PostgreSQL store is not built yet; use the embedded store (--data DIR)');
+  if (/^postgres(ql)?:/.test(url)) return openPostgresStore({ url });
   const dir = url.startsWith('lowdb:') ? url.slice('lowdb:'.length) : url.startsWith('file:') ? url.slice('file:'.length) : url;
   return openLowdbStore(resolve(choice.cwd, dir), { readOnly: choice.readOnly ?? false });
 }

@@ -37,6 +37,7 @@ const WRAPPERS: Record<string, string | string[]> = {
   'prom-client': 'runtime/lib/metrics.ts',
   'csv-parse': 'runtime/lib/csv.ts',
   tinyglobby: 'runtime/lib/glob.ts',
+  pg: 'runtime/lib/pg.ts',
 };
 
 function importsOf(text: string): string[] {

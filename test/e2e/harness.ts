@@ -1,22 +1,25 @@
 // One sandbox and one sim agent per test file, the example pipeline pointed at them (with its own copy
 // of the mapping tables, so a test can add a row), connected by the real OAuth flow, and the real
 // commands (run, replay, quarantine list) run in-process against real HTTP and HTTPS.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registry } from '../../cli/checks.ts';
-import { demoLayout, storeDemoSecrets, writeDemoPipeline, type DemoLayout } from '../../cli/demo/demo-pipeline.ts';
-import { freePort } from '../../cli/demo/free-port.ts';
-import { sageReader, type SageReader, type SageView } from '../../cli/demo/sage-view.ts';
 import { startStandIns, type StandIns } from '../../cli/demo/stand-ins.ts';
-import { runConnect } from '../../runtime/cli/connect-command.ts';
+import { authorize } from '../../cli/demo/story.ts';
+import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace, type Workspace } from '../../cli/demo/workspace.ts';
 import { replayCommand, runCommand } from '../../runtime/cli/run-command.ts';
 import { quarantineListCommand } from '../../runtime/cli/state-commands.ts';
+import { freePort } from '../../runtime/util/free-port.ts';
 import { repoRoot } from '../support/cli.ts';
+import { sageReader, type SageReader, type SageView } from './sage-state.ts';
 
 export interface E2e {
   standIns: StandIns;
-  layout: DemoLayout;
+  workspace: Workspace;
+  /** The pipeline copy and its mapping tables (a test may add a row). */
+  pipelineFile: string;
+  mappingsDir: string;
   sage: SageReader;
   period: string;
   /** Runs a command in-process; returns its exit code and what it printed. */
@@ -27,41 +30,29 @@ export interface E2e {
   close(): Promise<void>;
 }
 
-export async function startE2e(options: { employees?: number } = {}): Promise<E2e> {
+export async function startE2e(): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-e2e-'));
-  cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
-  const standIns = await startStandIns({ dir, ...options });
-  const layout = demoLayout(repoRoot, dir, { PATH: process.env.PATH, LOG_LEVEL: 'silent' }, join(dir, 'mappings'));
+  const stop = new AbortController();
+  const quiet = { stdout: () => {}, stderr: () => {}, env: { PATH: process.env.PATH, ML_CONNECTOR_DEMO_DIR: dir, LOG_LEVEL: 'silent' }, cwd: repoRoot, stopSignal: stop.signal };
+  // The demo's own workspace: the example and its mappings copied, state and secrets in `dir`.
+  const workspace = prepareWorkspace(repoRoot, quiet);
+  const standIns = await startStandIns(workspace.root);
   const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
   standIns.sandbox.admin.setRedirectUris('keystone', [redirectUri]);
-  writeDemoPipeline(layout, standIns, redirectUri);
-  await storeDemoSecrets(layout, {
-    'bamboohr-client-secret': standIns.sandbox.credentials().oauth.clientSecret,
-    'bamboohr-webhook-key': 'not-used-by-these-tests',
-    'sage-agent-ca': standIns.agent.certificate,
-    'sage-agent-key': standIns.agentKey,
-  });
-  const stop = new AbortController();
-  const io = (out: string[]) => ({ stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), env: layout.env, cwd: repoRoot, stopSignal: stop.signal });
-  const connected = await runConnect({
-    name: 'bamboohr',
-    pipelinePath: layout.pipelineFile,
-    registry,
-    io: io([]),
-    flags: {},
-    timeoutMs: 20_000,
-    openUrl: async (url) => {
-      const consent = await fetch(url, { redirect: 'manual' });
-      await fetch(consent.headers.get('location') ?? '');
-    },
-  });
-  if ('problems' in connected) throw new Error(connected.problems);
+  pointAtStandIns(workspace, standIns, redirectUri);
+  await workspace.storeSecret('bamboohr-client-secret', standIns.sandbox.credentials().oauth.clientSecret);
+  await workspace.storeSecret('sage-agent-key', standIns.agentKey);
+  await workspace.storeSecret('bamboohr-webhook-key', 'not-used-by-these-tests');
+  await authorize(quiet, workspace, standIns, registry);
+  const io = (out: string[]) => ({ ...quiet, env: workspace.env, cwd: workspace.work, stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) });
   const sage = sageReader(standIns.agent, standIns.agentKey);
   const period = new Date().toISOString().slice(0, 7);
   const commands = { run: runCommand(registry), replay: replayCommand(registry), quarantine: quarantineListCommand() };
   const self: E2e = {
     standIns,
-    layout,
+    workspace,
+    pipelineFile: PIPELINE_FILE,
+    mappingsDir: join(workspace.work, 'mappings'),
     sage,
     period,
     async command(name, args) {
@@ -69,7 +60,7 @@ export async function startE2e(options: { employees?: number } = {}): Promise<E2
       const code = await commands[name].run(args, io(out));
       return { code, out: out.join('') };
     },
-    runOnce: (mode = 'changed-since') => self.command('run', [layout.pipelineFile, '--once', '--mode', mode]),
+    runOnce: (mode = 'changed-since') => self.command('run', [PIPELINE_FILE, '--once', '--mode', mode]),
     view: () => sage.read(period),
     async headcount(center) {
       return (await sage.read(period)).headcount.find((h) => h.costCenter === center)?.headcount;

@@ -25,7 +25,7 @@ describe('end to end: BambooHR sandbox → pipeline → Sage 100 agent (sim)', (
       .filter(({ where }) => [CODES.division[where.division], CODES.department[where.department], CODES.location[where.location]].join('-') === center)
       .map(({ id }) => id);
   };
-  const addMappingRow = (row: string) => appendFileSync(join(e2e.layout.mappingsDir, 'departments.yaml'), `  - ${row}\n`);
+  const addMappingRow = (row: string) => appendFileSync(join(e2e.mappingsDir, 'departments.yaml'), `  - ${row}\n`);
 
   beforeAll(async () => {
     e2e = await startE2e();
@@ -88,7 +88,7 @@ describe('end to end: BambooHR sandbox → pipeline → Sage 100 agent (sim)', (
     expect(between.headcount.find((h) => h.costCenter === '30-DRV-03')?.headcount).toBe(before);
 
     addMappingRow('{ from: Showroom, to: SHW, description: Showroom }');
-    const replayed = await e2e.command('replay', [e2e.layout.pipelineFile, '--record', mover as string]);
+    const replayed = await e2e.command('replay', [e2e.pipelineFile, '--record', mover as string]);
     expect(replayed.out).not.toContain(`${mover} MLC_MAPPING_UNMAPPED`);
     const healed = await e2e.view();
     expect(healed.segments.find((s) => s.segment === '03' && s.code === 'SHW')?.description).toBe('Showroom');
@@ -110,7 +110,7 @@ describe('end to end: BambooHR sandbox → pipeline → Sage 100 agent (sim)', (
   it('a Sage 100 record locked for a while is written once the lock clears', async () => {
     const yard = () => e2e.view().then((v) => v.segments.find((s) => s.segment === '03' && s.code === 'YRD')?.description);
     expect(await yard()).toBe('Yard');
-    const table = join(e2e.layout.mappingsDir, 'departments.yaml');
+    const table = join(e2e.mappingsDir, 'departments.yaml');
     const { readFileSync, writeFileSync } = await import('node:fs');
     writeFileSync(table, readFileSync(table, 'utf8').replace('to: YRD, description: Yard }', 'to: YRD, description: Yard and lumber }'));
     e2e.standIns.agent.sim?.lock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'YRD'] }, 1);

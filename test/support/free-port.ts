@@ -1,2 +1,2 @@
-// The helper lives beside the demo, which needs it too.
-export { freePort } from '../../cli/demo/free-port.ts';
+// Tests use the product's own helper (runtime/util/free-port.ts).
+export { freePort } from '../../runtime/util/free-port.ts';

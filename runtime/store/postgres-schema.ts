@@ -1,0 +1,60 @@
+// The PostgreSQL store's versioned migrations. Applied in order on open (and by `store migrate`)
+// under an advisory lock, so replicas starting together migrate once; each version is recorded in
+// mlc_migrations in the same transaction as its statements.
+import { inTransaction, type PgPool } from '../lib/pg.ts';
+
+/** Arbitrary constant: the advisory lock key replicas take to migrate one at a time. */
+const MIGRATION_LOCK = 4_711_008;
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'store tables',
+    sql: `
+      CREATE TABLE mlc_jobs (
+        id bigserial PRIMARY KEY,
+        pipeline text NOT NULL,
+        kind text NOT NULL,
+        keys jsonb,
+        attempts integer NOT NULL DEFAULT 0,
+        not_before timestamptz NOT NULL,
+        last_error text,
+        lease_owner text,
+        lease_until timestamptz,
+        fence bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX mlc_jobs_due ON mlc_jobs (not_before, id);
+      CREATE INDEX mlc_jobs_pipeline ON mlc_jobs (pipeline);
+      CREATE TABLE mlc_dedupe (dedupe_key text PRIMARY KEY, job_id bigint NOT NULL);
+      CREATE TABLE mlc_inbox (id bigserial PRIMARY KEY, pipeline text NOT NULL, entry jsonb NOT NULL);
+      CREATE TABLE mlc_checkpoints (pipeline text PRIMARY KEY, value jsonb);
+      CREATE TABLE mlc_mirror (pipeline text NOT NULL, key text NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (pipeline, key));
+      CREATE TABLE mlc_desired (pipeline text NOT NULL, entity text NOT NULL, key text NOT NULL, item jsonb NOT NULL, PRIMARY KEY (pipeline, entity, key));
+      CREATE TABLE mlc_actual (pipeline text NOT NULL, entity text NOT NULL, key text NOT NULL, item jsonb NOT NULL, PRIMARY KEY (pipeline, entity, key));
+      CREATE TABLE mlc_pending (pipeline text NOT NULL, entity text NOT NULL, key text NOT NULL, change jsonb NOT NULL, PRIMARY KEY (pipeline, entity, key));
+      CREATE TABLE mlc_quarantine (pipeline text NOT NULL, record_key text NOT NULL, code text NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (pipeline, record_key));
+      CREATE TABLE mlc_audit (seq bigserial PRIMARY KEY, pipeline text NOT NULL, record_key text NOT NULL, related text[] NOT NULL DEFAULT '{}', at timestamptz NOT NULL, event jsonb NOT NULL);
+      CREATE INDEX mlc_audit_record ON mlc_audit (record_key);
+      CREATE INDEX mlc_audit_related ON mlc_audit USING gin (related);
+      CREATE INDEX mlc_audit_at ON mlc_audit (at);
+      CREATE TABLE mlc_state (scope text NOT NULL, key text NOT NULL, value jsonb NOT NULL, PRIMARY KEY (scope, key));
+    `,
+  },
+];
+
+/** Applies what is missing; returns the versions applied now (empty when the schema was current). */
+export async function migrate(pool: PgPool): Promise<number[]> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS mlc_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM mlc_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO mlc_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}
