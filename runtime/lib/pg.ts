@@ -71,6 +71,8 @@ export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) =>
   }
 }
 
+export const escapeIdentifier = (name: string): string => pg.escapeIdentifier(name);
+
 /** postgres://user:secret@host/db → postgres://user:***@host/db, for messages and logs. */
 export function redactUrl(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');

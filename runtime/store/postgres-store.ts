@@ -43,7 +43,7 @@ export interface PostgresStore extends Store {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = createPgPool(options);
   try {
-    await migrate(pool);
+    await migrate(pool, options.schema);
   } catch (error) {
     await pool.end().catch(() => undefined);
     const detail = error instanceof Error ? error.message : String(error);
