@@ -36,6 +36,7 @@ export interface PostgresStoreOptions extends PgPoolOptions {}
 
 export interface PostgresStore extends Store {
   pool: PgPool;
+  jobs: ReturnType<typeof postgresJobs>;
   /** Calls `onWake` when any replica enqueues a job, and after each reconnect of the listener. */
   onJobs(onWake: () => void): { close(): Promise<void> };
 }
