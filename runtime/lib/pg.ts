@@ -2,6 +2,7 @@
 // and URLs with their password hidden for every message and log line.
 import pg from 'pg';
 import { MlcError } from '../errors.ts';
+import { redactUrl } from '../util/redact-url.ts';
 
 export type PgPool = pg.Pool;
 export type PgClient = pg.PoolClient;
@@ -72,11 +73,6 @@ export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) =>
 }
 
 export const escapeIdentifier = (name: string): string => pg.escapeIdentifier(name);
-
-/** postgres://user:secret@host/db → postgres://user:***@host/db, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
-}
 
 /**
  * LISTEN on its own connection that comes back after the connection drops (pg does not re-LISTEN by

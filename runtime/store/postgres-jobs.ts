@@ -25,10 +25,11 @@ interface JobRow {
   attempts: number;
   not_before: Date;
   last_error: string | null;
+  first_attempt_at: Date | null;
   fence: string;
 }
 
-const COLUMNS = 'id, pipeline, kind, keys, attempts, not_before, last_error, fence';
+const COLUMNS = 'id, pipeline, kind, keys, attempts, not_before, last_error, first_attempt_at, fence';
 
 const toJob = (r: JobRow, withFence = false): Job => ({
   id: String(r.id),
@@ -38,6 +39,7 @@ const toJob = (r: JobRow, withFence = false): Job => ({
   attempts: r.attempts,
   notBefore: r.not_before.toISOString(),
   ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+  ...(r.first_attempt_at ? { firstAttemptAt: r.first_attempt_at.toISOString() } : {}),
   ...(withFence ? { fence: Number(r.fence) } : {}),
 });
 
@@ -86,7 +88,8 @@ export function postgresJobs(pool: PgPool): Store['jobs'] & { heartbeat: NonNull
                 due AS (SELECT id FROM mlc_jobs
                         WHERE not_before <= ${NOW} AND (lease_until IS NULL OR lease_until <= ${NOW}) AND pipeline NOT IN (SELECT pipeline FROM busy)
                         ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-           UPDATE mlc_jobs j SET lease_owner = $2, lease_until = ${NOW} + make_interval(secs => $3::double precision / 1000), fence = j.fence + 1
+           UPDATE mlc_jobs j SET lease_owner = $2, lease_until = ${NOW} + make_interval(secs => $3::double precision / 1000), fence = j.fence + 1,
+               first_attempt_at = coalesce(j.first_attempt_at, ${NOW})
            FROM due WHERE j.id = due.id
            RETURNING j.${COLUMNS.split(', ').join(', j.')}`,
           [shiftMs(now), workerId, leaseMs],

@@ -40,6 +40,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE mlc_state (scope text NOT NULL, key text NOT NULL, value jsonb NOT NULL, PRIMARY KEY (scope, key));
     `,
   },
+  {
+    version: 2,
+    name: 'first attempt of a job (retry deadlines)',
+    sql: 'ALTER TABLE mlc_jobs ADD COLUMN first_attempt_at timestamptz',
+  },
 ];
 
 /** Applies what is missing; returns the versions applied now (empty when the schema was current). */

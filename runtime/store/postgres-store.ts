@@ -4,7 +4,8 @@
 // runs out makes the job claimable again (a killed replica's batch is finished by another).
 import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
-import { createPgPool, inTransaction, listenWithReconnect, redactUrl, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
+import { createPgPool, inTransaction, listenWithReconnect, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
+import { redactUrl } from '../util/redact-url.ts';
 import { JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
 import { migrate } from './postgres-schema.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
