@@ -137,5 +137,7 @@ export interface Store {
   state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
   /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */
   commit(batch: BatchCommit): Promise<void>;
+  /** Stores shared by replicas: calls `onWake` when any replica enqueues a job (a wake-up; polling still guarantees progress). Closed with the store. */
+  onJobs?(onWake: () => void): { close(): Promise<void> };
   close(): Promise<void>;
 }
