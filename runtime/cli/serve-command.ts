@@ -107,6 +107,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         );
         driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
         worker.start();
+        store.onJobs?.(() => worker.wake());
         io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...routes.keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {
           if (io.stopSignal.aborted) resolve();

@@ -12,6 +12,7 @@ import { isMlcError } from '../errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { ServiceMetrics } from '../lib/metrics.ts';
 import { backoffDelayMs, nextAttempt } from '../policies/retry.ts';
+import { keepLease } from '../store/lease-keeper.ts';
 import type { Job, Store } from '../store/store.ts';
 import { replayAfterRecovery } from './recovery-replay.ts';
 
@@ -109,7 +110,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const firstAttemptAt = job.firstAttemptAt ? new Date(job.firstAttemptAt) : now;
       const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
       if ('at' in next) {
-        for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message);
+        for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message, j === job ? job.fence : undefined);
         setStatus(job.pipeline, { state: 'degraded', lastError: message });
         options.metrics?.retries.inc({ pipeline: job.pipeline });
         return;
@@ -164,6 +165,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const mode: RunMode = job.kind === 'full' ? 'full' : job.kind === 'changed' ? 'changed-since' : 'keys';
     const runId = randomUUID().slice(0, 8);
     setStatus(job.pipeline, { lastRunAt: clock().toISOString() });
+    const stopBeating = keepLease(options.store, job, leaseMs, () => options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, 'lease lost: another replica may run this job'));
     try {
       const { summary } = await runBatch({
         pipeline: opened.compiled,
@@ -178,7 +180,9 @@ export function createWorker(options: WorkerOptions): Worker {
         ...(job.kind === 'replay' ? { replay: true, keys } : {}),
         ...(options.random ? { random: options.random } : {}),
       });
-      for (const j of jobs) await options.store.jobs.complete(j.id);
+      // The claimed job last, fenced: its lease keeps the pipeline from other replicas until all are done.
+      for (const j of jobs.slice(1)) await options.store.jobs.complete(j.id);
+      await options.store.jobs.complete(job.id, job.fence);
       const quarantined = quarantinedCount(summary);
       const metrics = options.metrics;
       if (metrics) {
@@ -202,6 +206,8 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (error) {
       if (controller.signal.aborted) return true; // shutting down: the lease runs out and the job runs again
       await settleFailure(job, jobs, opened, error);
+    } finally {
+      stopBeating();
     }
     return true;
   }

@@ -1,7 +1,7 @@
 // The PostgreSQL store's versioned migrations. Applied in order on open (and by `store migrate`)
 // under an advisory lock, so replicas starting together migrate once; each version is recorded in
 // mlc_migrations in the same transaction as its statements.
-import { inTransaction, type PgPool } from '../lib/pg.ts';
+import { escapeIdentifier, inTransaction, type PgPool } from '../lib/pg.ts';
 
 /** Arbitrary constant: the advisory lock key replicas take to migrate one at a time. */
 const MIGRATION_LOCK = 4_711_008;
@@ -40,12 +40,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE mlc_state (scope text NOT NULL, key text NOT NULL, value jsonb NOT NULL, PRIMARY KEY (scope, key));
     `,
   },
+  {
+    version: 2,
+    name: 'first attempt of a job (retry deadlines)',
+    sql: 'ALTER TABLE mlc_jobs ADD COLUMN first_attempt_at timestamptz',
+  },
 ];
 
 /** Applies what is missing; returns the versions applied now (empty when the schema was current). */
-export async function migrate(pool: PgPool): Promise<number[]> {
+export async function migrate(pool: PgPool, schema?: string): Promise<number[]> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
     await client.query('CREATE TABLE IF NOT EXISTS mlc_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM mlc_migrations')).rows.map((r) => r.version));
     const applied: number[] = [];

@@ -1,39 +1,17 @@
 // The Store port on PostgreSQL, for several `serve` replicas sharing one state. Every commit is one
-// transaction; a job is claimed with FOR UPDATE SKIP LOCKED under a short claim lock, so across all
-// replicas one pipeline runs one job at a time; a lease that runs out makes the job claimable again
-// (a killed replica's batch is finished by another). Leases are judged by the time the caller passes
-// (the worker's clock) — see README "Scaling out" for what that means with skewed clocks.
+// transaction. Jobs (postgres-jobs.ts) are claimed with FOR UPDATE SKIP LOCKED, one running job per
+// pipeline across all replicas, leased on the database's clock with a fencing token; a lease that
+// runs out makes the job claimable again (a killed replica's batch is finished by another).
 import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
-import { createPgPool, inTransaction, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
+import { createPgPool, inTransaction, listenWithReconnect, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
 import { redactUrl } from '../util/redact-url.ts';
+import { JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
 import { migrate } from './postgres-schema.ts';
-import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, Job, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
+import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
 import type { ActualItem, DesiredItem } from '../connectors/definition.ts';
 
-/** Arbitrary constant: claims take this lock for their few milliseconds, so two replicas never lease two jobs of one pipeline. */
-const CLAIM_LOCK = 4_711_009;
 const AUDIT_PAGE = 500;
-
-interface JobRow {
-  id: string;
-  pipeline: string;
-  kind: Job['kind'];
-  keys: string[] | null;
-  attempts: number;
-  not_before: Date;
-  last_error: string | null;
-}
-
-const toJob = (r: JobRow): Job => ({
-  id: String(r.id),
-  pipeline: r.pipeline,
-  kind: r.kind,
-  ...(r.keys ? { keys: r.keys } : {}),
-  attempts: r.attempts,
-  notBefore: r.not_before.toISOString(),
-  ...(r.last_error !== null ? { lastError: r.last_error } : {}),
-});
 
 async function applyCommit(client: PgClient, batch: BatchCommit): Promise<void> {
   const p = batch.pipeline;
@@ -57,10 +35,17 @@ async function applyCommit(client: PgClient, batch: BatchCommit): Promise<void> 
 
 export interface PostgresStoreOptions extends PgPoolOptions {}
 
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store & { pool: PgPool }> {
+export interface PostgresStore extends Store {
+  pool: PgPool;
+  jobs: ReturnType<typeof postgresJobs>;
+  /** Calls `onWake` when any replica enqueues a job, and after each reconnect of the listener. */
+  onJobs(onWake: () => void): { close(): Promise<void> };
+}
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = createPgPool(options);
   try {
-    await migrate(pool);
+    await migrate(pool, options.schema);
   } catch (error) {
     await pool.end().catch(() => undefined);
     const detail = error instanceof Error ? error.message : String(error);
@@ -69,8 +54,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const rows = async <T>(sql: string, values: unknown[] = []): Promise<T[]> => (await pool.query(sql, values)).rows as T[];
   const field = async <T>(sql: string, values: unknown[], name: string): Promise<T[]> => (await rows<Record<string, T>>(sql, values)).map((r) => r[name] as T);
 
+  const listeners = new Set<{ close(): Promise<void> }>();
   return {
     pool,
+    onJobs(onWake) {
+      const listener = listenWithReconnect(options, JOBS_CHANNEL, onWake);
+      listeners.add(listener);
+      return listener;
+    },
     inbox: {
       async append(entry) {
         const [row] = await rows<{ id: string }>('INSERT INTO mlc_inbox (pipeline, entry) VALUES ($1, $2) RETURNING id', [entry.pipeline, entry]);
@@ -81,52 +72,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await pool.query('DELETE FROM mlc_inbox WHERE id = ANY($1::bigint[])', [ids.map((id) => id.replace(/^inbox-/, ''))]);
       },
     },
-    jobs: {
-      enqueue: (job, options = {}) =>
-        inTransaction(pool, async (client) => {
-          if (options.dedupeKey !== undefined) {
-            // The dedupe row outlives the job: a tick already done is not made again by a late replica.
-            const claimed = await client.query<{ job_id: string }>('INSERT INTO mlc_dedupe (dedupe_key, job_id) VALUES ($1, 0) ON CONFLICT DO NOTHING RETURNING job_id', [options.dedupeKey]);
-            if (claimed.rowCount === 0) {
-              const existing = await client.query<{ job_id: string }>('SELECT job_id FROM mlc_dedupe WHERE dedupe_key = $1', [options.dedupeKey]);
-              return { id: String(existing.rows[0]?.job_id ?? ''), created: false };
-            }
-          }
-          const inserted = await client.query<{ id: string }>('INSERT INTO mlc_jobs (pipeline, kind, keys, not_before) VALUES ($1, $2, $3, $4) RETURNING id', [
-            job.pipeline,
-            job.kind,
-            job.keys ? JSON.stringify(job.keys) : null,
-            (options.notBefore ?? new Date()).toISOString(),
-          ]);
-          const id = String(inserted.rows[0]?.id);
-          if (options.dedupeKey !== undefined) await client.query('UPDATE mlc_dedupe SET job_id = $2 WHERE dedupe_key = $1', [options.dedupeKey, id]);
-          return { id, created: true };
-        }),
-      claim: (workerId, leaseMs, now = new Date()) =>
-        inTransaction(pool, async (client) => {
-          await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
-          const claimed = await client.query<JobRow>(
-            `WITH busy AS (SELECT DISTINCT pipeline FROM mlc_jobs WHERE lease_until > $1),
-                  due AS (SELECT id FROM mlc_jobs
-                          WHERE not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1) AND pipeline NOT IN (SELECT pipeline FROM busy)
-                          ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-             UPDATE mlc_jobs j SET lease_owner = $2, lease_until = $1::timestamptz + ($3 || ' milliseconds')::interval, fence = j.fence + 1
-             FROM due WHERE j.id = due.id
-             RETURNING j.id, j.pipeline, j.kind, j.keys, j.attempts, j.not_before, j.last_error`,
-            [now.toISOString(), workerId, String(leaseMs)],
-          );
-          const row = claimed.rows[0];
-          return row ? toJob(row) : undefined;
-        }),
-      async complete(id) {
-        await pool.query('DELETE FROM mlc_jobs WHERE id = $1', [id]);
-      },
-      async retryAt(id, at, error) {
-        await pool.query('UPDATE mlc_jobs SET attempts = attempts + 1, not_before = $2, last_error = $3, lease_owner = NULL, lease_until = NULL WHERE id = $1', [id, at.toISOString(), error]);
-      },
-      list: async (pipeline) =>
-        (await rows<JobRow>(`SELECT id, pipeline, kind, keys, attempts, not_before, last_error FROM mlc_jobs ${pipeline === undefined ? '' : 'WHERE pipeline = $1'} ORDER BY not_before, id`, pipeline === undefined ? [] : [pipeline])).map(toJob),
-    },
+    jobs: postgresJobs(pool),
     checkpoints: {
       async get(pipeline) {
         const [row] = await rows<{ value: Json }>('SELECT value FROM mlc_checkpoints WHERE pipeline = $1', [pipeline]);
@@ -162,6 +108,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     commit: (batch) => inTransaction(pool, (client) => applyCommit(client, batch)),
     async close() {
+      for (const listener of listeners) await listener.close();
       await pool.end();
     },
   };

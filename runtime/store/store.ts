@@ -85,6 +85,8 @@ export interface Job {
   lastError?: string;
   /** ISO time the job was first claimed; a retry policy's deadlineMs counts from it. */
   firstAttemptAt?: string;
+  /** Fencing token of this claim (stores shared by replicas): a write that passes it is refused once the lease is lost. */
+  fence?: number;
 }
 
 export interface InboxEntry {
@@ -113,8 +115,11 @@ export interface Store {
     enqueue(job: { pipeline: string; kind: JobKind; keys?: string[] }, options?: { dedupeKey?: string; notBefore?: Date }): Promise<{ id: string; created: boolean }>;
     /** Leases the oldest due job of a pipeline that no worker holds (one pipeline runs one job at a time). */
     claim(workerId: string, leaseMs: number, now?: Date): Promise<Job | undefined>;
-    complete(id: string): Promise<void>;
-    retryAt(id: string, at: Date, error: string): Promise<void>;
+    /** With the claim's `fence`: refused (MLC_STORE_LEASE_LOST) once its lease ran out or another replica took the job. */
+    complete(id: string, fence?: number): Promise<void>;
+    retryAt(id: string, at: Date, error: string, fence?: number): Promise<void>;
+    /** Extends a claim's lease while its batch runs (stores shared by replicas); false once it was lost. */
+    heartbeat?(job: Job, leaseMs: number): Promise<boolean>;
     list(pipeline?: string): Promise<Job[]>;
   };
   checkpoints: { get(pipeline: string): Promise<Checkpoint | undefined> };
@@ -132,5 +137,7 @@ export interface Store {
   state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
   /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */
   commit(batch: BatchCommit): Promise<void>;
+  /** Stores shared by replicas: calls `onWake` when any replica enqueues a job (a wake-up; polling still guarantees progress). Closed with the store. */
+  onJobs?(onWake: () => void): { close(): Promise<void> };
   close(): Promise<void>;
 }
