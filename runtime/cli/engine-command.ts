@@ -15,7 +15,8 @@ export const STORE_OPTIONS = { ...SECRET_LOCATION_OPTIONS, store: { type: 'strin
 export const STORE_USAGE = `Deployment options (never in the pipeline file):
   --data DIR           state directory: the embedded store and the secret store (default
                        $ML_CONNECTOR_DATA, else ./.ml-connector/)
-  --store URL          memory: | lowdb:DIR (default: the --data directory); or ML_CONNECTOR_STORE_URL
+  --store URL          memory: | lowdb:DIR (default: the --data directory) | postgres://USER@HOST/DB
+                       (several replicas share one state); or ML_CONNECTOR_STORE_URL
   --secrets-dir DIR    where \${secret:name} files are (or ML_CONNECTOR_SECRETS_DIR)
   --key-file FILE      the secret store's master key file
 `;

@@ -43,8 +43,3 @@ export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) =>
     client.release();
   }
 }
-
-/** postgres://user:secret@host/db → postgres://user:***@host/db, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
-}

@@ -5,7 +5,8 @@
 // (the worker's clock) — see README "Scaling out" for what that means with skewed clocks.
 import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
-import { createPgPool, inTransaction, redactUrl, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
+import { createPgPool, inTransaction, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
+import { redactUrl } from '../util/redact-url.ts';
 import { migrate } from './postgres-schema.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, Job, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
 import type { ActualItem, DesiredItem } from '../connectors/definition.ts';

@@ -110,3 +110,21 @@ describe.skipIf(!server)('PostgreSQL store', () => {
     await expect(openPostgresStore({ url: bad, connectionTimeoutMs: 2_000 })).rejects.toMatchObject({ code: 'MLC_STORE_UNREACHABLE', message: expect.not.stringContaining('s3cret-pw') });
   });
 });
+
+describe.skipIf(!server)('store migrate and store status on PostgreSQL', () => {
+  it('migrate says the schema is current; status lists what waits per pipeline, the password hidden', async () => {
+    const { runCli } = await import('../support/cli.ts');
+    const schema = await freshSchema(server?.url ?? '');
+    const url = `${server?.url ?? ''}?options=-c%20search_path%3D${schema}`;
+    const migrate = await runCli(['store', 'migrate', '--store', url]);
+    expect(migrate.stderr).toBe('');
+    expect(migrate.stdout).toMatch(/schema is current/);
+    const store = await openPostgresStore({ url: server?.url ?? '', schema });
+    await store.jobs.enqueue({ pipeline: 'keystone', kind: 'keys', keys: ['7'] }, { notBefore: new Date('2026-11-28T10:00:00.000Z') });
+    await store.close();
+    const status = await runCli(['store', 'status', '--store', url, '--format', 'json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pipelines: [{ pipeline: 'keystone', queued: 1, retrying: 0, pending: 0, quarantined: 0 }] });
+    const usage = await runCli(['store', 'migrate', '--store', 'memory:']);
+    expect(usage.code).toBe(2);
+  });
+});
