@@ -13,6 +13,7 @@ import { jobInbox } from '../serve/job-inbox.ts';
 import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
+import { createConsole } from '../console/console-handler.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from './engine-command.ts';
@@ -28,6 +29,7 @@ schedules, retries when the policy says. Also serves GET /healthz, /readyz (stor
   --host ADDRESS           listen address (default 127.0.0.1)
   --max-body-bytes N       largest webhook body accepted (default 1048576)
   --shutdown-grace-ms N    how long a running batch may finish on shutdown (default 20000)
+  --no-console             do not serve the web console under / (API under /api/)
 
 ${STORE_USAGE}`;
 
@@ -50,6 +52,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         'max-body-bytes': { type: 'string' },
         'shutdown-grace-ms': { type: 'string' },
         'key-file': { type: 'string' },
+        'no-console': { type: 'boolean' },
       });
       if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
       const port = nonNegativeInteger(values.port, '--port', 8080);
@@ -73,6 +76,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
           logger,
+          ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake() }, secrets, signal: io.stopSignal }) }),
           readiness: async () => {
             const started = process.hrtime.bigint();
             await store.checkpoints.get('__readyz__');
