@@ -1,5 +1,5 @@
-// The console page: hash routes, one fetch per view, and DOM built with textContent only (never
-// innerHTML), so a value such as an employee name is always shown as text. Types come from
+// The console page: hash routes, one fetch per view, and DOM built from text nodes only (no HTML
+// is ever parsed), so a value such as an employee name is always shown as text. Types come from
 // runtime/console/api/types.ts.
 /** @typedef {import('../api/types.ts').SessionInfo} SessionInfo */
 /** @typedef {import('../api/types.ts').PipelinesResponse} PipelinesResponse */
