@@ -10,7 +10,7 @@ import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } 
 
 async function serve(extra: string[]): Promise<{ url: string; stop(): Promise<number> }> {
   const dir = copyFixture();
-  const probe: SinkProbe = {};
+  const probe: SinkProbe = { effects: [], keysSeen: [] };
   const registry = createRegistry([testSourceDefinition(sourceData(5)), testSinkDefinition(probe)]);
   const stop = new AbortController();
   let out = '';
