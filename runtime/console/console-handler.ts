@@ -3,6 +3,7 @@
 // password from the secret store. Every POST but login carries the session's CSRF token; replay
 // needs the operator role. Answers an unknown path with false so the server's 404 applies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMlcError } from '../errors.ts';
 import { listPipelines } from './api/pipelines.ts';
 import { planNow } from './api/plan.ts';
 import { quarantinePage } from './api/quarantine.ts';
@@ -82,7 +83,13 @@ export function createConsole(options: ConsoleOptions): (request: IncomingMessag
       return sendJson(response, 202, await replay(source, name, wanted));
     }
     if (post) return sendError(response, 405, 'MLC_CONSOLE_BAD_REQUEST', 'This address only answers GET.', { allow: 'GET' });
-    if (action === 'plan') return sendJson(response, 200, await planNow(source, name, signal));
+    if (action === 'plan') {
+      // A plan reads the source and the sink now; when one cannot answer, say so in its own words.
+      const plan = await planNow(source, name, signal).catch((error: unknown) => (isMlcError(error) ? error : undefined));
+      if (plan === undefined) return sendError(response, 502, 'MLC_CONSOLE_PLAN_FAILED', 'The plan could not be made now. Check that the source and the target system answer, then try again.');
+      if (isMlcError(plan)) return sendError(response, 502, plan.code, `The plan could not be made now: ${plan.message}`);
+      return sendJson(response, 200, plan);
+    }
     const bounds = pageBounds(query, action === 'quarantine' ? 100 : 200, 1000);
     if (!bounds) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', 'cursor and limit must be whole numbers (limit at least 1).');
     if (action === 'quarantine') {

@@ -47,7 +47,7 @@ async function api(path, body) {
 }
 
 function page(title, ...content) {
-  main.replaceChildren(h('h2', {}, title), ...content);
+  main.replaceChildren(h('h2', {}, title), ...content.flat().filter((c) => c !== null && c !== undefined));
 }
 const status = (text, error = false) => h('p', { class: error ? 'status error' : 'status', role: error ? 'alert' : 'status' }, text);
 
