@@ -88,6 +88,7 @@ export const ERROR_CATALOGUE = {
   MLC_COVERAGE_STALE_ROW: { class: 'config', summary: "Warning (coverage): a mapping row's value is not among the values the source's field can take today." },
   MLC_COVERAGE_UNCHECKED: { class: 'config', summary: 'Note (coverage): the source offers no list of values for a map step\'s field, so its table could not be checked.' },
   MLC_STORE_UNREACHABLE: { class: 'transient', summary: 'The PostgreSQL store cannot be reached or refused the connection (its URL is shown with the password hidden); retried, and /readyz says so.' },
+  MLC_RETRY_POLICY_INVALID: { class: 'config', summary: 'A retry policy cannot work as written: initialIntervalMs longer than maxIntervalMs, or a deadlineMs shorter than the first wait.' },
   MLC_CONSOLE_LOGIN_REQUIRED: { class: 'usage', summary: "Console: the request carries no live session (none, expired or logged out) or the login's token or password is wrong; log in again." },
   MLC_CONSOLE_FORBIDDEN: { class: 'usage', summary: "Console: the session's role may not do this (a viewer asked to replay); an operator must." },
   MLC_CONSOLE_CSRF: { class: 'usage', summary: "Console: a POST came without the session's CSRF token (not from the console page); refused, nothing changed." },

@@ -24,7 +24,8 @@ export interface PackedInstall {
 
 const npm = (args: string[], cwd: string): string => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
-export function packAndInstall(work: string): PackedInstall {
+/** `npm pack` of a copy of the checkout; returns the tarball's path (in `work`). */
+export function packTarball(work: string): string {
   const source = join(work, 'source');
   mkdirSync(source, { recursive: true });
   for (const entry of PACKED_SOURCES) cpSync(join(repoRoot, entry), join(source, entry), { recursive: true });
@@ -32,8 +33,12 @@ export function packAndInstall(work: string): PackedInstall {
   npm(['pack', '--pack-destination', work], source);
   const tarballName = readdirSync(work).find((f) => f.endsWith('.tgz'));
   if (!tarballName) throw new Error(`npm pack left no tarball in ${work}`);
-  const tarball = join(work, tarballName);
+  return join(work, tarballName);
+}
 
+export function packAndInstall(work: string): PackedInstall {
+  const tarball = packTarball(work);
+  const tarballName = tarball.slice(work.length + 1);
   const project = join(work, 'project');
   mkdirSync(project);
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown> & { name: string };
