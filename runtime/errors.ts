@@ -90,6 +90,13 @@ export const ERROR_CATALOGUE = {
   MLC_STORE_UNREACHABLE: { class: 'transient', summary: 'The PostgreSQL store cannot be reached or refused the connection (its URL is shown with the password hidden); retried, and /readyz says so.' },
   MLC_RETRY_POLICY_INVALID: { class: 'config', summary: 'A retry policy cannot work as written: initialIntervalMs longer than maxIntervalMs, or a deadlineMs shorter than the first wait.' },
   MLC_STORE_LEASE_LOST: { class: 'transient', summary: "A replica's lease on a job ran out or another replica took the job; the fencing token refused its late write (the job runs again elsewhere)." },
+  MLC_CONSOLE_LOGIN_REQUIRED: { class: 'usage', summary: "Console: the request carries no live session (none, expired or logged out) or the login's token or password is wrong; log in again." },
+  MLC_CONSOLE_FORBIDDEN: { class: 'usage', summary: "Console: the session's role may not do this (a viewer asked to replay); an operator must." },
+  MLC_CONSOLE_CSRF: { class: 'usage', summary: "Console: a POST came without the session's CSRF token (not from the console page); refused, nothing changed." },
+  MLC_CONSOLE_RATE_LIMITED: { class: 'usage', summary: "Console: too many login attempts from one address; the answer says when to try again." },
+  MLC_CONSOLE_BAD_REQUEST: { class: 'usage', summary: "Console: a request the API cannot take (not JSON, bad paging numbers, an unreadable key, an unknown replay choice)." },
+  MLC_CONSOLE_NOT_FOUND: { class: 'usage', summary: "Console: no pipeline by that name, or nothing at that address." },
+  MLC_CONSOLE_PLAN_FAILED: { class: 'transient', summary: 'Console: the plan page could not be computed now (the source or the sink did not answer); try again later.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

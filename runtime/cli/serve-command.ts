@@ -15,6 +15,7 @@ import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
 import { DEFAULT_CONNECTION_LIMITS } from '../triggers/connection-limits.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
+import { createConsole } from '../console/console-handler.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from './engine-command.ts';
@@ -34,6 +35,7 @@ schedules, retries when the policy says, drift checks on policies.driftSchedule.
                            connections one client address (IPv6: one /64) may hold open; more are
                            closed unread (default 64; 0 = no cap; behind a proxy, cap at the proxy)
   --max-connections N      connections held open in all (default 1024; 0 = no cap)
+  --no-console             do not serve the web console under / (API under /api/)
 
 ${STORE_USAGE}`;
 
@@ -58,6 +60,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         'max-connections-per-address': { type: 'string' },
         'max-connections': { type: 'string' },
         'key-file': { type: 'string' },
+        'no-console': { type: 'boolean' },
       });
       if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
       const port = nonNegativeInteger(values.port, '--port', 8080);
@@ -87,6 +90,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
           logger,
+          ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake() }, secrets, signal: io.stopSignal }) }),
           readiness: async () => {
             const started = process.hrtime.bigint();
             await store.checkpoints.get('__readyz__');

@@ -38,6 +38,8 @@ const WRAPPERS: Record<string, string | string[]> = {
   'csv-parse': 'runtime/lib/csv.ts',
   tinyglobby: 'runtime/lib/glob.ts',
   pg: 'runtime/lib/pg.ts',
+  // Test-only: the browser tests drive Debian's Chromium through it.
+  'playwright-core': 'test/support/browser.ts',
 };
 
 function importsOf(text: string): string[] {

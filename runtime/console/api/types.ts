@@ -1,0 +1,116 @@
+// The console's JSON API: every request and response shape, shared by the server handlers and the
+// browser code (runtime/console/ui/app.mjs names these types in JSDoc). Nothing here holds a secret.
+import type { JsonObject } from '../../connectors/definition.ts';
+import type { PlanDocument } from '../../engine/plan-render.ts';
+import type { AuditStage } from '../../store/store.ts';
+
+export type Role = 'viewer' | 'operator';
+export type PipelineState = 'ok' | 'degraded' | 'failing';
+
+/** GET /api/session: who the browser is, and the CSRF token its POSTs must carry. */
+export interface SessionInfo {
+  authenticated: boolean;
+  role?: Role;
+  /** Present only when authenticated; echo it in the x-csrf-token header of every POST. */
+  csrf?: string;
+  /** True when the caller is on the loopback interface and needs no login. */
+  loopback: boolean;
+}
+
+/** POST /api/login: a token, or a user and password. */
+export type LoginRequest = { token: string } | { user: string; password: string };
+
+export interface PendingView {
+  entity: string;
+  key: string;
+  attempts: number;
+  lastError: string;
+  since: string;
+  /** When the next attempt is due (the earliest waiting job), if one is queued. */
+  nextAttemptAt?: string;
+}
+
+export interface PipelineView {
+  name: string;
+  file: string;
+  /** The loaded version: git commit and digest of the pipeline and mapping files. */
+  version: string;
+  state: PipelineState;
+  lastRunAt?: string;
+  lastSuccessAt?: string;
+  lastError?: string;
+  /** Outcome counts of the last run. */
+  lastRun?: { read: number; pending: number; drift: number; quarantined: number };
+  pending: PendingView[];
+  quarantinedByCause: Record<string, number>;
+  queuedJobs: number;
+}
+
+export interface PipelinesResponse {
+  pipelines: PipelineView[];
+  /** Files in the folder that did not load, with the reason. */
+  notLoaded: { file: string; reason: string }[];
+}
+
+export interface TrailEvent {
+  runId: string;
+  recordKey: string;
+  stage: AuditStage;
+  at: string;
+  pipelineVersion: string;
+  step?: string;
+  before?: JsonObject;
+  after?: JsonObject;
+  detail?: string;
+  related?: string[];
+}
+
+/** GET /api/pipelines/:name/records/:key/trail?cursor=N&limit=M */
+export interface TrailResponse {
+  pipeline: string;
+  recordKey: string;
+  events: TrailEvent[];
+  /** Pass as ?cursor= for the next page; absent on the last page. */
+  nextCursor?: number;
+}
+
+export interface QuarantineGroup {
+  code: string;
+  count: number;
+  /** The causes as written (e.g. the unmapped value), most frequent first, at most 5. */
+  causes: { cause: string; count: number }[];
+}
+
+export interface QuarantineItem {
+  recordKey: string;
+  code: string;
+  cause: string;
+  since: string;
+}
+
+/** GET /api/pipelines/:name/quarantine?code=C&cursor=N&limit=M */
+export interface QuarantineResponse {
+  pipeline: string;
+  total: number;
+  groups: QuarantineGroup[];
+  items: QuarantineItem[];
+  nextCursor?: number;
+}
+
+/** POST /api/pipelines/:name/replay: one record, every record of one cause, or all. */
+export type ReplayRequest = { recordKey: string } | { code: string } | { all: true };
+
+export interface ReplayResponse {
+  pipeline: string;
+  /** Source records queued for a replay run. */
+  queued: number;
+  jobId?: string;
+}
+
+/** GET /api/pipelines/:name/plan: the same document as `plan --format json`. */
+export type PlanResponse = PlanDocument;
+
+export interface ApiError {
+  error: string;
+  code: string;
+}
