@@ -145,7 +145,7 @@ export function demoCommand(registry: ConnectorRegistry, validate: Command, test
         const admin = `${standIns.sandbox.url}/_sandbox/companies/keystone`;
         say(
           `\nServing on ${serveUrl}. Try, in another terminal:\n` +
-            `  curl --cacert .demo/sandbox-cert.pem -X POST ${admin}/employees -H 'content-type: application/json' -d '{"firstName":"Pat","lastName":"New","department":"Yard","division":"Retail","location":"Harrisburg"}'   # hire someone\n` +
+            `  curl --cacert .demo/sandbox-cert.pem -X POST ${admin}/employees -H 'content-type: application/json' -d '{"firstName":"Pat","lastName":"New","department":"Yard","division":"Retail","location":"Harrisburg, PA"}'   # hire someone\n` +
             `  curl --cacert .demo/sandbox-cert.pem -X POST ${admin}/employees/${mover.id}/move -H 'content-type: application/json' -d '{"department":"Warehouse"}'   # move them back\n` +
             `  npx ml-connector plan .demo/work/${PIPELINE_FILE} ${flags}\n` +
             `  npx ml-connector audit --pipeline ${PIPELINE_NAME} --record ${mover.id} ${flags}\n` +

@@ -88,6 +88,7 @@ export const ERROR_CATALOGUE = {
   MLC_COVERAGE_STALE_ROW: { class: 'config', summary: "Warning (coverage): a mapping row's value is not among the values the source's field can take today." },
   MLC_COVERAGE_UNCHECKED: { class: 'config', summary: 'Note (coverage): the source offers no list of values for a map step\'s field, so its table could not be checked.' },
   MLC_STORE_UNREACHABLE: { class: 'transient', summary: 'The PostgreSQL store cannot be reached or refused the connection (its URL is shown with the password hidden); retried, and /readyz says so.' },
+  MLC_RETRY_POLICY_INVALID: { class: 'config', summary: 'A retry policy cannot work as written: initialIntervalMs longer than maxIntervalMs, or a deadlineMs shorter than the first wait.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

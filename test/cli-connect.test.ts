@@ -7,13 +7,17 @@ import { runCli } from './support/cli.ts';
 import { pipelineAgainstSandbox } from './support/sandbox-pipeline.ts';
 import { freePort } from './support/free-port.ts';
 
+/** What the browser was sent to and what the loopback listener showed it, last flow first. */
+const seen: { consent: URL; page: string }[] = [];
+
 /** The browser: follows the consent page's redirect to the loopback listener, optionally bending it. */
 function browser(bend: (answer: URL) => URL = (u) => u): ConnectOptions['openUrl'] {
   return async (url) => {
     const consent = await fetch(url, { redirect: 'manual' });
     const location = consent.headers.get('location');
     if (!location) throw new Error(`the consent page answered ${consent.status} without a redirect`);
-    await fetch(bend(new URL(location)));
+    const page = await fetch(bend(new URL(location)));
+    seen.unshift({ consent: new URL(url), page: await page.text() });
   };
 }
 
@@ -65,11 +69,27 @@ describe('ml-connector connect bamboohr', () => {
   it('stores the refresh token that `read` then uses (199 employees over OAuth)', async () => {
     const result = await connect(browser());
     expect(result).toMatchObject({ stored: 'bamboohr-refresh-token', pipeline: 'keystone-bamboohr-to-sage100', source: 'bamboohr-source' });
+    const { consent, page } = seen[0]!;
+    expect(consent.pathname).toMatch(/\/authorize\.php$/);
+    expect(consent.searchParams.get('redirect_uri')).toBe(redirect);
+    expect(consent.searchParams.get('scope')?.split(' ')).toContain('offline_access');
+    expect(page).toMatch(/return to the terminal/);
     expect(await storedSecrets()).toContain('bamboohr-refresh-token');
     const read = await runCli(['read', 'pipelines.yaml'], { cwd: dir, env });
     expect(read.stderr).toMatch(/199 records/);
     expect(read.code).toBe(0);
     expect(read.stdout.trim().split('\n')).toHaveLength(199);
+  });
+
+  it('the command prints the consent address, and without an answer exits 1 with a coded error, no stack and nothing stored', async () => {
+    const run = await runCli(['connect', 'bamboohr', 'pipelines.yaml', '--no-browser', '--timeout', '1', '--data', 'never-used'], { cwd: dir, env });
+    expect(run.code).toBe(1);
+    const printed = new URL(run.stderr.match(/https?:\/\/\S+authorize\.php\S+/)?.[0] ?? 'http://missing.invalid');
+    expect(printed.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(printed.searchParams.get('scope')?.split(' ')).toContain('offline_access');
+    expect(run.stderr).toMatch(/MLC_AUTHORIZATION_FAILED/);
+    expect(run.stdout + run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect((await runCli(['secrets', 'list', '--data', 'never-used'], { cwd: dir, env })).stdout).not.toContain('bamboohr-refresh-token');
   });
 
   it('names the right source when asked for another, and the CLI explains its usage', async () => {

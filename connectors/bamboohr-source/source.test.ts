@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConnectorContract } from '../../test/support/connector-harness.ts';
 import type { RunningSandbox } from '../../sandbox/bamboohr/index.ts';
 import { bambooHrSource } from './index.ts';
-import { apiKeyConfig, collect, createRig, sandboxSecrets, startSandbox, type Rig } from './test-support.ts';
+import { apiKeyConfig, authorizeInSandbox, collect, createRig, oauthConfig, sandboxSecrets, startSandbox, type Rig } from './test-support.ts';
 
 describeConnectorContract(bambooHrSource, {
   live: async () => {
@@ -88,6 +88,22 @@ describe('bamboohr-source against the sandbox over HTTP', () => {
   it('check reports company, employee count and auth kind', async () => {
     const result = await rig.source.check?.({ signal: AbortSignal.timeout(10_000) });
     expect(result?.ok).toBe(true);
-    expect(result?.facts).toMatchObject({ employees: 199, auth: 'apiKey', subdomain: 'keystone' });
+    expect(result?.facts).toMatchObject({ company: 'Keystone Building Supply', employees: 199, auth: 'apiKey', subdomain: 'keystone' });
+  });
+
+  it('check names the company for OAuth only with company:info granted, else falls back to the subdomain', async () => {
+    const companyFor = async (scope: string) => {
+      const refreshToken = await authorizeInSandbox(sandbox, scope);
+      const oauth = await createRig(sandbox, oauthConfig(sandbox), { secrets: sandboxSecrets(sandbox, { 'bamboohr-refresh-token': refreshToken }) });
+      try {
+        const result = await oauth.source.check?.({ signal: AbortSignal.timeout(10_000) });
+        expect(result?.ok, result?.detail).toBe(true);
+        return result?.facts?.company;
+      } finally {
+        await oauth.close();
+      }
+    };
+    expect(await companyFor('openid offline_access employee report company:info')).toBe('Keystone Building Supply');
+    expect(await companyFor('openid offline_access employee report')).toBe('keystone');
   });
 });

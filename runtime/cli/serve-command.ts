@@ -9,9 +9,11 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { startCronTriggers } from '../serve/cron-triggers.ts';
+import { startDriftPolling, type DriftPoller } from '../serve/drift-poll.ts';
 import { jobInbox } from '../serve/job-inbox.ts';
 import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
+import { DEFAULT_CONNECTION_LIMITS } from '../triggers/connection-limits.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
@@ -20,7 +22,7 @@ import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from '.
 const USAGE = `Usage: ml-connector serve [dir] [--port 8080] [--host 127.0.0.1] [options]
 
 Runs every pipeline in dir (default pipelines/): webhooks on their paths, cron triggers on their
-schedules, retries when the policy says. Also serves GET /healthz, /readyz (store and pipelines) and
+schedules, retries when the policy says, drift checks on policies.driftSchedule. Also serves GET /healthz, /readyz (store and pipelines) and
 /metrics (Prometheus). Prints one JSON line with its URL when it is ready. In a container use
 --host 0.0.0.0. Stops cleanly on SIGTERM or SIGINT.
 
@@ -28,6 +30,10 @@ schedules, retries when the policy says. Also serves GET /healthz, /readyz (stor
   --host ADDRESS           listen address (default 127.0.0.1)
   --max-body-bytes N       largest webhook body accepted (default 1048576)
   --shutdown-grace-ms N    how long a running batch may finish on shutdown (default 20000)
+  --max-connections-per-address N
+                           connections one client address (IPv6: one /64) may hold open; more are
+                           closed unread (default 64; 0 = no cap; behind a proxy, cap at the proxy)
+  --max-connections N      connections held open in all (default 1024; 0 = no cap)
 
 ${STORE_USAGE}`;
 
@@ -49,6 +55,8 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         host: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'shutdown-grace-ms': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'max-connections': { type: 'string' },
         'key-file': { type: 'string' },
       });
       if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
@@ -56,6 +64,10 @@ export function serveCommand(registry: ConnectorRegistry): Command {
       if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
       const maxBodyBytes = nonNegativeInteger(values['max-body-bytes'], '--max-body-bytes', 1024 * 1024);
       const graceMs = nonNegativeInteger(values['shutdown-grace-ms'], '--shutdown-grace-ms', 20_000);
+      const connectionLimits = {
+        perAddress: nonNegativeInteger(values['max-connections-per-address'], '--max-connections-per-address', DEFAULT_CONNECTION_LIMITS.perAddress),
+        total: nonNegativeInteger(values['max-connections'], '--max-connections', DEFAULT_CONNECTION_LIMITS.total),
+      };
       const dir = positionals[0] ?? 'pipelines';
       return reportingErrors('serve', io, async () => {
         const store = await openCommandStore(values, io);
@@ -65,11 +77,13 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const secrets = createSecretResolver(secretLocations(values, io));
         const folder = await loadFolder(dir, { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal });
         const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
+        let driftPoller: DriftPoller | undefined;
         const routes = webhookRoutes(folder.pipelines, secrets, maxBodyBytes);
         const server = await startServiceServer({
           host: values.host ?? '127.0.0.1',
           port,
           routes: () => routes,
+          connectionLimits,
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
           logger,
@@ -80,7 +94,8 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             const pipelines: Record<string, unknown> = {};
             for (const [name, served] of folder.pipelines) {
               const queued = (await store.jobs.list(name)).length;
-              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }) };
+              const drift = driftPoller?.status().get(name);
+              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }), ...(drift ? { drift } : {}) };
             }
             for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
             return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
@@ -90,6 +105,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           [...folder.pipelines].map(([name, served]) => ({ name, triggers: served.cron })),
           { store, logger, onEnqueued: () => worker.wake() },
         );
+        driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
         worker.start();
         io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...routes.keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {
@@ -99,6 +115,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         logger.info({}, 'stopping: webhooks now answer 503');
         server.drain();
         await cron.stop();
+        await driftPoller.stop();
         await worker.stop(graceMs);
         await server.close();
         await Promise.allSettled([...folder.pipelines.values()].map((p) => p.opened.close()));

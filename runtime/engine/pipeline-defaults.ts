@@ -32,10 +32,12 @@ function fill(schemaNode: Obj, value: unknown): unknown {
 }
 
 export type ResolvedPolicies = {
-  retry: Required<NonNullable<Policies['retry']>>;
+  /** deadlineMs has no default: without it only maxAttempts ends the retries. */
+  retry: Required<Omit<NonNullable<Policies['retry']>, 'deadlineMs'>> & Pick<NonNullable<Policies['retry']>, 'deadlineMs'>;
   quarantine: Required<NonNullable<Policies['quarantine']>>;
   audit: Required<NonNullable<Policies['audit']>>;
   drift: NonNullable<Policies['drift']>;
+  driftSchedule: string;
 };
 
 export function resolvedPolicies(pipeline: Pipeline): ResolvedPolicies {

@@ -20,6 +20,8 @@ import { checkSchema } from './schema-check.ts';
 import { checkStepOrder } from './step-order.ts';
 import { pipelineSchema, reportingValidator } from './schemas.ts';
 import { checkTriggers, webhookPaths, type WebhookPath } from './trigger-rules.ts';
+import { resolvedPolicies } from '../engine/pipeline-defaults.ts';
+import { checkDriftSchedule, checkRetryPolicy } from '../policies/policy-rules.ts';
 import { parseYamlFile, type YamlFile } from './yaml-file.ts';
 
 export interface LoadOptions {
@@ -83,6 +85,8 @@ export async function loadPipeline(path: string, options: LoadOptions): Promise<
   const structural = (value: Obj, resolved: boolean): Diagnostic[] => [
     ...schemaChecks(value, yaml, options.registry, resolved),
     ...checkTriggers(value, yaml).filter((d) => resolved || !fromEnv.has(d.path)),
+    ...checkRetryPolicy(value, yaml, resolvedPolicies({} as Pipeline).retry),
+    ...checkDriftSchedule(value, yaml),
   ];
   const diagnostics: Diagnostic[] = structural(doc, false);
 

@@ -127,6 +127,10 @@ export interface Policies {
     initialIntervalMs?: number;
     backoffCoefficient?: number;
     maxIntervalMs?: number;
+    /**
+     * Optional: no retry starts later than this long after the first attempt; past it the records are quarantined with the cause. Without it only maxAttempts ends the retries.
+     */
+    deadlineMs?: number;
   };
   quarantine?: {
     enabled?: boolean;
@@ -144,4 +148,8 @@ export interface Policies {
    * What to do when the sink's actual state was changed by hand.
    */
   drift?: 'report' | 'repair' | 'ignore';
+  /**
+   * Cron schedule (UTC) on which serve reads the sink's actual state and compares it with the desired state; drift: report records and shows a difference, repair applies the desired state back, ignore never checks.
+   */
+  driftSchedule?: string;
 }

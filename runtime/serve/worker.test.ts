@@ -82,6 +82,34 @@ describe('serve worker', () => {
     expect(w.status().get('test-headcount')?.state).toBe('degraded');
   });
 
+  it('gives up when the next attempt would start past deadlineMs, counted from the first attempt', async () => {
+    const retry = { ...opened.compiled.policies.retry, maxAttempts: 100, deadlineMs: 20_000 };
+    const busy: OpenedPipeline = {
+      ...opened,
+      compiled: { ...opened.compiled, policies: { ...opened.compiled.policies, retry } },
+      source: {
+        ...opened.source,
+        readKeys: () => ({
+          [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new MlcError('MLC_REMOTE_UNAVAILABLE', 'the HR system answered 503', { retryAfterMs: 7000 })) }),
+        }),
+      },
+    };
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['6'] }, { notBefore: now });
+    const w = worker(busy);
+    const attempts: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const due = await store.jobs.list('test-headcount');
+      if (due.length === 0) break;
+      now = new Date(Date.parse(due[0]?.notBefore ?? now.toISOString()));
+      attempts.push(now.toISOString().slice(11, 19));
+      await w.step();
+    }
+    // 0 s, 7 s, 14 s; a fourth attempt at 21 s would start past the 20 s deadline.
+    expect(attempts).toEqual(['12:00:00', '12:00:07', '12:00:14']);
+    const [parked] = await store.quarantine.list({ pipeline: 'test-headcount' });
+    expect(parked?.cause).toMatch(/retry deadline of 20 s has passed/);
+  });
+
   it('marks the pipeline failing on a config error and keeps the job for later (nothing dropped)', async () => {
     const refused: OpenedPipeline = {
       ...opened,

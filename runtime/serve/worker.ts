@@ -13,6 +13,7 @@ import type { Logger } from '../lib/log.ts';
 import type { ServiceMetrics } from '../lib/metrics.ts';
 import { backoffDelayMs, nextAttempt } from '../policies/retry.ts';
 import type { Job, Store } from '../store/store.ts';
+import { replayAfterRecovery } from './recovery-replay.ts';
 
 export type PipelineHealth = 'ok' | 'degraded' | 'failing';
 
@@ -64,11 +65,15 @@ export function createWorker(options: WorkerOptions): Worker {
     statuses.set(pipeline, { state: 'ok', ...statuses.get(pipeline), ...patch });
   };
 
-  /** The job and every other due keyed job of its pipeline, as one read. */
+  /**
+   * The job and the other jobs of its pipeline and kind that it stands for, as one read: due keyed jobs
+   * merge their keys; every queued changed-since (or full) job is the same read, due or waiting, so
+   * cron ticks that pile up during an outage retry as one job and retry traffic stays bounded.
+   */
   async function coalesce(job: Job): Promise<{ jobs: Job[]; keys: string[] }> {
-    if (job.kind !== 'keys') return { jobs: [job], keys: job.keys ?? [] };
+    if (job.kind === 'replay') return { jobs: [job], keys: job.keys ?? [] };
     const now = clock().getTime();
-    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && j.kind === 'keys' && Date.parse(j.notBefore) <= now);
+    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && j.kind === job.kind && (job.kind !== 'keys' || Date.parse(j.notBefore) <= now));
     const jobs = [job, ...others];
     return { jobs, keys: [...new Set(jobs.flatMap((j) => j.keys ?? []))] };
   }
@@ -86,21 +91,38 @@ export function createWorker(options: WorkerOptions): Worker {
     options.metrics?.retries.inc({ pipeline: opened.compiled.name });
   }
 
-  async function settleFailure(job: Job, related: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
+  async function settleFailure(claimed: Job, coalesced: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
+    // Changed-since and full jobs are all the same read: the one furthest into its backoff waits for the
+    // next attempt (a fresh cron tick must not reset the backoff), the others are done.
+    let job = claimed;
+    let related = coalesced;
+    if (claimed.kind === 'changed' || claimed.kind === 'full') {
+      job = coalesced.reduce((a, b) => (b.attempts > a.attempts ? b : a), claimed);
+      for (const j of coalesced) if (j.id !== job.id) await options.store.jobs.complete(j.id);
+      related = [job];
+    }
     const message = error instanceof Error ? error.message : String(error);
     const now = clock();
     const policy = opened.compiled.policies.retry;
     const transient = isMlcError(error) && error.errorClass === 'transient';
     if (transient) {
-      const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt: now, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
+      const firstAttemptAt = job.firstAttemptAt ? new Date(job.firstAttemptAt) : now;
+      const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
       if ('at' in next) {
         for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message);
         setStatus(job.pipeline, { state: 'degraded', lastError: message });
         options.metrics?.retries.inc({ pipeline: job.pipeline });
         return;
       }
-      await quarantineJobKeys(job, related, `${message} (${next.reason})`, isMlcError(error) ? error.code : 'MLC_INTERNAL');
       setStatus(job.pipeline, { state: 'degraded', lastError: message });
+      if (related.some((j) => (j.keys ?? []).length > 0)) {
+        await quarantineJobKeys(job, related, `${message} (${next.reason})`, isMlcError(error) ? error.code : 'MLC_INTERNAL');
+        return;
+      }
+      // A changed-since or full read names no records to park: keep it at the longest interval instead
+      // of dropping it (it is the read that finds whatever changed while the remote was away).
+      for (const j of related) await options.store.jobs.retryAt(j.id, new Date(now.getTime() + policy.maxIntervalMs), `${message} (${next.reason}; retried every ${policy.maxIntervalMs} ms)`);
+      options.metrics?.retries.inc({ pipeline: job.pipeline });
       return;
     }
     // Config or bug: nothing will change until someone fixes the files or the credentials.
@@ -174,6 +196,8 @@ export function createWorker(options: WorkerOptions): Worker {
         ...(summary.pending === 0 ? { lastSuccessAt: at } : {}),
       });
       await schedulePendingRetry(opened);
+      const recovered = job.kind === 'replay' ? 0 : await replayAfterRecovery(options.store, job.pipeline, clock());
+      if (recovered > 0) options.logger.info({ pipeline: job.pipeline, keys: recovered }, 'a batch succeeded again: replaying the records an outage left in quarantine');
       options.logger.info({ pipeline: job.pipeline, runId, jobId: job.id, kind: job.kind, coalesced: jobs.length, read: summary.read, pending: summary.pending, quarantined }, 'batch done');
     } catch (error) {
       if (controller.signal.aborted) return true; // shutting down: the lease runs out and the job runs again

@@ -97,7 +97,7 @@ export function claimJob(doc: StoreDocument, workerId: string, leaseMs: number, 
     .filter((j) => !leased(j) && !busy.has(j.pipeline) && Date.parse(j.notBefore) <= now.getTime())
     .sort((a, b) => Date.parse(a.notBefore) - Date.parse(b.notBefore) || a.createdSeq - b.createdSeq)[0];
   if (!due) return { doc };
-  const claimed: JobRecord = { ...due, lease: { worker: workerId, until: new Date(now.getTime() + leaseMs).toISOString() } };
+  const claimed: JobRecord = { ...due, firstAttemptAt: due.firstAttemptAt ?? now.toISOString(), lease: { worker: workerId, until: new Date(now.getTime() + leaseMs).toISOString() } };
   const { lease: _lease, dedupeKey: _dedupe, createdSeq: _seq, ...job } = claimed;
   return { doc: { ...doc, jobs: doc.jobs.map((j) => (j.id === due.id ? claimed : j)) }, job };
 }

@@ -83,6 +83,8 @@ export interface Job {
   /** ISO time before which the job is not claimed. */
   notBefore: string;
   lastError?: string;
+  /** ISO time the job was first claimed; a retry policy's deadlineMs counts from it. */
+  firstAttemptAt?: string;
 }
 
 export interface InboxEntry {

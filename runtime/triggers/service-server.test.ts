@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/log.ts';
 import { createServiceMetrics } from '../lib/metrics.ts';
+import { until } from '../../test/support/until.ts';
 import { memoryInbox, signTest, testWebhookAdapter } from '../../test/support/test-webhook.ts';
 import type { WebhookRoute } from './handle-webhook.ts';
 import { startServiceServer, type ServiceServer } from './service-server.ts';
@@ -85,23 +86,52 @@ describe('service server', () => {
     expect((await fetch(`${s.url}/readyz`)).status).toBe(503);
   });
 
-  it('serves every valid delivery while 300 connections sit idle mid-headers', async () => {
+  it('serves every valid delivery while 1,000 slowloris connections from 20 addresses trickle their headers', async () => {
     const s = await start();
     const port = Number(new URL(s.url).port);
     const held: Socket[] = [];
-    for (let i = 0; i < 300; i += 1) {
-      const socket = connect(port, '127.0.0.1');
+    let closedEarly = 0;
+    for (let i = 0; i < 1000; i += 1) {
+      // 50 per address, under the default cap of 64; 127.0.0.0/8 is all loopback.
+      const socket = connect({ port, host: '127.0.0.1', localAddress: `127.0.1.${1 + (i % 20)}` });
       socket.on('error', () => undefined);
+      socket.on('close', () => (closedEarly += 1));
       socket.write('POST /hooks/p HTTP/1.1\r\nHost: x\r\n');
       held.push(socket);
     }
+    await until(() => s.connections.open() === 1000, 'the slow connections held');
     const results: number[] = [];
     for (let i = 0; i < 20; i += 1) {
       const body = `{"ids":[${i}],"during":"held connections"}`;
       results.push((await post(`${s.url}/hooks/p`, body, signed(body))).status);
+      // One more header byte from every slow client between deliveries: they never finish.
+      for (const socket of held) socket.write('X');
     }
+    const stillHeld = s.connections.open();
     for (const socket of held) socket.destroy();
     expect(results.filter((status) => status === 202)).toHaveLength(20);
+    expect(closedEarly).toBe(0);
+    expect(stillHeld).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('refuses the connections one address opens past its cap, and still serves the others', async () => {
+    const s = await start();
+    const port = Number(new URL(s.url).port);
+    const held: Socket[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.2.1' });
+      socket.on('error', () => undefined);
+      socket.write('POST /hooks/p HTTP/1.1\r\n');
+      held.push(socket);
+    }
+    await until(() => held.filter((socket) => socket.destroyed).length === 136, 'the excess refused');
+    const body = '{"ids":[1]}';
+    const status = (await post(`${s.url}/hooks/p`, body, signed(body))).status;
+    const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+    for (const socket of held) socket.destroy();
+    expect(status).toBe(202);
+    expect(s.connections.openFrom('127.0.2.1')).toBe(64);
+    expect(metrics).toMatch(/mlc_connections_refused_total\{reason="per-address"\} 136/);
   });
 
   it('answers 404 for unknown paths and 405 for a GET on a webhook path', async () => {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/log.ts';
 import type { ServiceMetrics } from '../lib/metrics.ts';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections, type ConnectionGauge, type ConnectionLimits } from './connection-limits.ts';
 import { handleWebhook, type WebhookInbox, type WebhookRoute } from './handle-webhook.ts';
 
 export interface Readiness {
@@ -22,6 +23,8 @@ export interface ServiceServerOptions {
   metrics: ServiceMetrics;
   logger: Logger;
   clock?: () => Date;
+  /** Caps on open connections, per remote address and in all (default 64 and 1024). */
+  connectionLimits?: ConnectionLimits;
   /** Extra handlers (the console) tried before 404. Return true when handled. */
   fallback?(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
 }
@@ -29,6 +32,7 @@ export interface ServiceServerOptions {
 export interface ServiceServer {
   url: string;
   server: Server;
+  connections: ConnectionGauge;
   /** Webhooks answer 503 from now on; health endpoints keep answering. */
   drain(): void;
   close(): Promise<void>;
@@ -128,6 +132,10 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.maxHeadersCount = 100;
+  const connections = limitConnections(server, options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, (reason, address, first) => {
+    options.metrics.connectionsRefused.inc({ reason });
+    if (first) options.logger.warn({ client: address, reason }, `refusing connections from ${address}: the ${reason} connection cap is reached`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -140,6 +148,7 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
   return {
     url: `http://${host}:${address.port}`,
     server,
+    connections,
     drain: () => {
       draining = true;
     },

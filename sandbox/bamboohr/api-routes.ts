@@ -8,6 +8,7 @@ import { listEmployees } from './employee-list.ts';
 import { customReport } from './custom-report.ts';
 import { datasetData, datasetFields, listDatasets } from './datasets.ts';
 import { metaFields, metaLists } from './meta.ts';
+import { companyInformation } from './company-info.ts';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, monitorFields, replaceWebhook, webhookLog } from './webhooks-api.ts';
 import type { DeliveryRecord } from './webhook-delivery.ts';
 
@@ -41,6 +42,7 @@ const ROUTES: Route[] = [
   route('GET', '/api/v1/employees/{id}/tables/{table}', (d, c, r, [id, t]) => table(d.ctx, c, r, id!, t!)),
   route('GET', '/api/v1/employees/{id}', (d, c, r, [id]) => getEmployee(d.ctx, c, r, id!)),
   route('POST', '/api/v1/reports/custom', (d, c, r) => customReport(d.ctx, c, r)),
+  route('GET', '/api/v1/company_information', (d, c, r) => companyInformation(d.ctx.settings, c, r)),
   route('GET', '/api/v1/meta/fields', () => metaFields()),
   route('GET', '/api/v1/meta/lists', (_d, c) => metaLists(c)),
   route('GET', '/api/v1/webhooks', (_d, c) => listWebhooks(c)),

@@ -14,7 +14,7 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export type AuthResult = { ok: true; kind: AuthKind } | { ok: false; kind: AuthKind; reply: Reply };
+export type AuthResult = { ok: true; kind: AuthKind; scopes?: string[] } | { ok: false; kind: AuthKind; reply: Reply };
 
 export function authenticate(header: string | undefined, company: Company, tokens: TokenStore, settings: RuntimeSettings, nowMs: number): AuthResult {
   const deny = (kind: AuthKind, message: string): AuthResult => ({ ok: false, kind, reply: errorReply(settings, 401, message, { 'www-authenticate': REALM }) });
@@ -29,7 +29,7 @@ export function authenticate(header: string | undefined, company: Company, token
     const check = tokens.checkAccess(value, nowMs);
     if (!check.ok) return deny('bearer', check.reason === 'expired' ? 'The access token has expired' : 'The access token is invalid');
     if (check.company !== company.domain) return deny('bearer', 'The access token is not valid for this company');
-    return { ok: true, kind: 'bearer' };
+    return { ok: true, kind: 'bearer', scopes: check.scopes };
   }
   return deny('none', 'Unsupported authorization scheme');
 }

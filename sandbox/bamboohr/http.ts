@@ -16,6 +16,8 @@ export interface SandboxRequest {
   body: Buffer;
   company?: Company;
   authKind: AuthKind;
+  /** The scopes granted to a Bearer token (endpoints that need a scope check them). */
+  scopes?: string[];
   /** Scheme, Host and the path as the client sent it (tenant part kept), without the query: the base of `_links`. */
   linkBase?: string;
 }

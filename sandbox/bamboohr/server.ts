@@ -100,6 +100,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     if (verdict.drop) return { reply: { status: 0 }, ...base, drop: true };
     if (verdict.reply) return { reply: verdict.reply, ...base };
     if (!auth.ok) return { reply: auth.reply, ...base };
+    if (auth.scopes) sreq.scopes = auth.scopes;
     const reply = routeApi({ ctx, deliveries: () => sender.deliveries }, company, sreq);
     if (tenant.path.includes('/datasets')) reply.headers = { ...reply.headers, 'x-request-id': String(req.headers['x-request-id'] ?? randomUUID()) };
     return { reply, ...base };

@@ -40,5 +40,6 @@ describe('npm start (demo --once)', () => {
     expect(run.stdout).toMatch(new RegExp(`written\\s+update headcount/${yard[0]}@\\d{4}-\\d{2}: headcount \\d+ → \\d+`));
     // Everything it wrote is in its own folder.
     expect(readdirSync(dir).sort()).toEqual(['agent', 'master.key', 'sandbox-cert.pem', 'serve.log', 'state', 'work']);
-  });
+    // A whole story (two servers, OAuth, a backfill, a webhook round trip): a limit, not a speed claim.
+  }, 180_000);
 });

@@ -43,6 +43,7 @@ describe('loaded pipelines', () => {
         quarantine: { enabled: true, retentionDays: 90 },
         audit: { enabled: true, retentionDays: 365, includeValues: true },
         drift: 'report',
+        driftSchedule: '0 * * * *',
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The BambooHR endpoints over HTTP, against the seeded company `keystone`, in all three address forms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../../runtime/lib/http-client.ts';
-import { startClient, type Client } from './helpers.ts';
+import { oauthToken, startClient, type Client } from './helpers.ts';
 
 // Seeded edge-case employees (ids are deterministic; the first test proves them).
 const E = { gm: 1, jose: 8, zoe: 9, nguyen: 10, noDept: 11, terminated: 12, lingering: 13, leaving: 14, future: 15, deleted: 16, showroom: 17, contractor: 18, rehired: 19 };
@@ -220,5 +220,22 @@ describe('meta', () => {
     expect(fields.find((f) => f.id === 4501)?.alias).toBeUndefined();
     expect(fields.some((f) => f.id === '4020.1')).toBe(true);
     expect(fields.some((f) => f.deprecated === true)).toBe(true);
+  });
+});
+
+describe('company information', () => {
+  it('names the company for an API key, and for a token only with the company:info scope', async () => {
+    const basic = await c.call('/api/v1/company_information');
+    expect(basic.status).toBe(200);
+    const info = basic.json<{ displayName: string; legalName: string; address: { city: string } }>();
+    expect(info.displayName).toBe('Keystone Building Supply');
+    expect(info.legalName).toContain(info.displayName);
+    expect(info.address.city).not.toBe('');
+
+    const bearer = async (scope: string) => c.call('/api/v1/company_information', { headers: { authorization: `Bearer ${await oauthToken(c.sandbox, scope)}` } });
+    expect((await bearer('openid employee company:info')).json<{ displayName: string }>().displayName).toBe(info.displayName);
+    const refused = await bearer('openid employee');
+    expect(refused.status).toBe(403);
+    expect(refused.text()).not.toContain('Keystone');
   });
 });

@@ -81,6 +81,7 @@ const CASES: Case[] = [
   { method: 'GET', specPath: '/api/v1/employees/changed/tables/{table}', status: 200, call: () => c.call('/api/v1/employees/changed/tables/jobInfo?since=2020-01-01T00:00:00Z') },
   { method: 'GET', specPath: '/api/v1/employees/{id}/tables/{table}', status: 200, call: () => c.call('/api/v1/employees/all/tables/employmentStatus') },
   { method: 'POST', specPath: '/api/v1/reports/custom', status: 200, call: () => c.call('/api/v1/reports/custom?format=json', { body: { fields: FIELDS.split(',') } }) },
+  { method: 'GET', specPath: '/api/v1/company_information', status: 200, call: () => c.call('/api/v1/company_information') },
   { method: 'GET', specPath: '/api/v1/meta/fields', status: 200, call: () => c.call('/api/v1/meta/fields') },
   { method: 'GET', specPath: '/api/v1/meta/lists', status: 200, call: () => c.call('/api/v1/meta/lists') },
   {

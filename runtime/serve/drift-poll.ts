@@ -1,0 +1,93 @@
+// Drift polling of `serve`, per pipeline: on `policies.driftSchedule` (UTC) the sink's actual state is
+// compared with the desired state (drift-check.ts). `report` records each difference (audit, log,
+// metric, /readyz counter) and leaves the sink alone; `repair` does the same and queues a full batch,
+// which applies the desired state back; `ignore` schedules nothing.
+import { randomUUID } from 'node:crypto';
+import type { OpenedPipeline } from '../engine/open-pipeline.ts';
+import { scheduleCron, type CronSchedule } from '../lib/cron.ts';
+import type { Logger } from '../lib/log.ts';
+import type { ServiceMetrics } from '../lib/metrics.ts';
+import type { Store } from '../store/store.ts';
+import { checkDrift, type DriftReport } from './drift-check.ts';
+
+export interface DriftStatus {
+  lastCheckAt?: string;
+  /** Items that differed at the last check, plus the sink's own findings. */
+  drifted: number;
+  /** Full batches queued to put the desired state back (repair). */
+  repairsQueued: number;
+  lastError?: string;
+}
+
+export interface DriftPoller {
+  /** Runs one check now (the schedule calls this); undefined when the pipeline ignores drift or is gone. */
+  check(pipeline: string): Promise<DriftReport | undefined>;
+  status(): ReadonlyMap<string, DriftStatus>;
+  stop(): Promise<void>;
+}
+
+export interface DriftPollOptions {
+  store: Store;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  clock?: () => Date;
+  signal?: AbortSignal;
+  onEnqueued(): void;
+  /** Tests drive check() themselves. */
+  schedule?: boolean;
+}
+
+const MAX_LOGGED_ITEMS = 20;
+
+/** `pipelines` is looked up on every check, so a reloaded pipeline is checked by its new version. */
+export function startDriftPolling(names: readonly string[], pipelines: (name: string) => OpenedPipeline | undefined, options: DriftPollOptions): DriftPoller {
+  const clock = options.clock ?? (() => new Date());
+  const signal = options.signal ?? new AbortController().signal;
+  const statuses = new Map<string, DriftStatus>();
+  const running = new Set<string>();
+
+  async function check(name: string): Promise<DriftReport | undefined> {
+    const opened = pipelines(name);
+    if (!opened || opened.compiled.policies.drift === 'ignore' || running.has(name)) return undefined;
+    running.add(name);
+    const previous = statuses.get(name) ?? { drifted: 0, repairsQueued: 0 };
+    try {
+      const now = clock();
+      const report = await checkDrift(opened, options.store, { now, runId: `drift-${randomUUID().slice(0, 8)}`, signal });
+      const drifted = report.items.length + report.findings.length;
+      options.metrics?.driftItems.set({ pipeline: name }, drifted);
+      let repairsQueued = previous.repairsQueued;
+      if (drifted > 0) {
+        const items = report.items.slice(0, MAX_LOGGED_ITEMS).map((i) => `${i.entity}/${i.key}`);
+        options.logger.warn({ pipeline: name, drifted, items, findings: report.findings.map((f) => `${f.kind} ${f.entity}${f.key ? `/${f.key}` : ''}`), policy: opened.compiled.policies.drift }, 'the sink was changed by hand');
+        if (opened.compiled.policies.drift === 'repair' && report.items.length > 0) {
+          const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+          const { created } = await options.store.jobs.enqueue({ pipeline: name, kind: 'full' }, { dedupeKey: `${name}#drift-repair@${minute}` });
+          if (created) {
+            repairsQueued += 1;
+            options.onEnqueued();
+          }
+        }
+      }
+      statuses.set(name, { lastCheckAt: report.checkedAt, drifted, repairsQueued });
+      return report;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      statuses.set(name, { ...previous, lastError: message });
+      options.logger.error({ pipeline: name, err: error }, `drift check failed: ${message}`);
+      return undefined;
+    } finally {
+      running.delete(name);
+    }
+  }
+
+  const schedules: CronSchedule[] = [];
+  if (options.schedule !== false) {
+    for (const name of names) {
+      const opened = pipelines(name);
+      if (!opened || opened.compiled.policies.drift === 'ignore') continue;
+      schedules.push(scheduleCron(opened.compiled.policies.driftSchedule, { name: `${name}#drift`, timezone: 'UTC', onTick: async () => void (await check(name)) }));
+    }
+  }
+  return { check, status: () => statuses, stop: async () => void (await Promise.all(schedules.map((s) => s.stop()))) };
+}
