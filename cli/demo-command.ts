@@ -31,12 +31,12 @@ Options:
   --port N   serve's port (default: a free one)
 `;
 
-interface Serving {
+export interface Serving {
   url: string;
   stop(): Promise<number>;
 }
 
-async function startServe(registry: ConnectorRegistry, workspace: Workspace, port: number, parent: AbortSignal): Promise<Serving> {
+export async function startServe(registry: ConnectorRegistry, workspace: Workspace, port: number, parent: AbortSignal): Promise<Serving> {
   const stop = new AbortController();
   parent.addEventListener('abort', () => stop.abort(), { once: true });
   const log = join(workspace.root, 'serve.log');

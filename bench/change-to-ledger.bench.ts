@@ -1,0 +1,87 @@
+// change-to-ledger: one department move in BambooHR → Sage 100 updated, end to end through serve, with
+// a fixed added latency at the sandbox (every API answer) and at the agent (every Sage call of the sim).
+// Measured from the move in the sandbox (which sends BambooHR's signed webhook at once, over loopback)
+// to the agent answering the last headcount write of that move. Printed beside the lower bound at that
+// latency — the round trips that must happen: the read from BambooHR, the read and the write at the
+// agent (3 × latency) — and the ratio. Then the same with 10,000 employees (fewer moves: each one
+// recomputes the aggregates over the whole roster, which is what that figure shows).
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registry } from '../cli/checks.ts';
+import { startServe } from '../cli/demo-command.ts';
+import type { StandIns } from '../cli/demo/stand-ins.ts';
+import { authorize, createWebhook, pickMover, WEBHOOK_PATH } from '../cli/demo/story.ts';
+import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace } from '../cli/demo/workspace.ts';
+import { runCommand } from '../runtime/cli/run-command.ts';
+import { freePort } from '../runtime/util/free-port.ts';
+import { generateSandboxCertificate, startBambooSandbox } from '../sandbox/bamboohr/index.ts';
+import { startSinkAgent } from '../test/support/sage100-agent.ts';
+
+const LATENCY_MS = 20;
+
+async function measure(employees: number, moves: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'mlc-bench-c2l-'));
+  const stop = new AbortController();
+  const io = { stdout: () => {}, stderr: () => {}, env: { PATH: process.env.PATH, ML_CONNECTOR_DEMO_DIR: dir, LOG_LEVEL: 'silent' }, cwd: process.cwd(), stopSignal: stop.signal };
+  const workspace = prepareWorkspace(process.cwd(), io);
+  const pair = await generateSandboxCertificate();
+  const sandbox = await startBambooSandbox({ tls: pair, port: 0, employees });
+  const agent = await startSinkAgent();
+  const standIns: StandIns = {
+    sandbox,
+    sandboxPem: pair.cert,
+    sandboxFingerprint: new X509Certificate(pair.cert).fingerprint256,
+    agent: agent.t.agent,
+    agentKey: agent.t.clientKey,
+    close: async () => {},
+  };
+  try {
+    const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
+    sandbox.admin.setRedirectUris('keystone', [redirectUri]);
+    pointAtStandIns(workspace, standIns, redirectUri);
+    await workspace.storeSecret('bamboohr-client-secret', sandbox.credentials().oauth.clientSecret);
+    await workspace.storeSecret('sage-agent-key', standIns.agentKey);
+    const work = { ...io, env: workspace.env, cwd: workspace.work };
+    await authorize(work, workspace, standIns, registry);
+    const port = await freePort();
+    await workspace.storeSecret('bamboohr-webhook-key', await createWebhook(standIns, `http://127.0.0.1:${port}${WEBHOOK_PATH}`));
+    const backfillStarted = performance.now();
+    await runCommand(registry).run([PIPELINE_FILE, '--once', '--mode', 'full'], work);
+    const backfillMs = performance.now() - backfillStarted;
+    const serving = await startServe(registry, workspace, port, stop.signal);
+    sandbox.admin.setFaults({ latencyMs: LATENCY_MS });
+    agent.t.agent.sim?.setFaults({ latencyMs: LATENCY_MS });
+    const mover = pickMover(standIns, workspace);
+    if (process.env.C2L_DEBUG) process.stderr.write(`ready: effects ${agent.effects().length}, serve ${serving.url}\n`);
+    const latencies: number[] = [];
+    let timedOut = 0;
+    for (let i = 0; i < moves; i++) {
+      // Back and forth between Warehouse and Yard: each move changes two headcounts (one down, one up).
+      const target = agent.effects().length + 2;
+      const started = performance.now();
+      // Each move dated one day later (all in the past): rows of one date would leave the current job ambiguous.
+      const date = new Date(Date.now() - (moves - i) * 86_400_000).toISOString().slice(0, 10);
+      sandbox.admin.move('keystone', mover.id, { department: i % 2 === 0 ? 'Yard' : 'Warehouse', date });
+      const done = await Promise.race([agent.whenEffects(target).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+      if (process.env.C2L_DEBUG) process.stderr.write(`move ${i}: ${done} effects ${agent.effects().length} ${JSON.stringify(sandbox.admin.deliveries().at(-1))}\n`);
+      if (done) latencies.push(performance.now() - started);
+      else timedOut++;
+    }
+    await serving.stop();
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    const bound = 3 * LATENCY_MS;
+    return { employees, moves, measured: latencies.length, timedOut, p50Ms: at(0.5), p99Ms: at(0.99), lowerBoundMs: bound, p99Ratio: Math.round((at(0.99) / bound) * 100) / 100, backfillMs: Math.round(backfillMs) };
+  } finally {
+    stop.abort();
+    await agent.stop();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const small = await measure(200, Number(process.env.C2L_MOVES ?? 200));
+const large = await measure(Number(process.env.C2L_LARGE ?? 10_000), Number(process.env.C2L_LARGE_MOVES ?? 20));
+process.stdout.write(`${JSON.stringify({ bench: 'change-to-ledger', latencyMs: LATENCY_MS, targetP99Ratio: 1.5, roster200: small, roster10k: large })}\n`);
