@@ -9,8 +9,6 @@ import type { ActualItem, SinkConnector } from '../../runtime/connectors/definit
 import { createConnectorContext, memoryState } from '../../runtime/connectors/context-factory.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
 import { parseTrustedYaml } from '../../runtime/lib/yaml.ts';
-import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
-import { secretLocations } from '../../runtime/secrets/locations.ts';
 import { PIPELINE_FILE, type Workspace } from './workspace.ts';
 
 export interface CostCenter {
@@ -30,7 +28,7 @@ export const centerCode = (c: CostCenter, separator: string): string => [c.divis
 export async function openLedger(workspace: Workspace, signal: AbortSignal): Promise<{ sink: SinkConnector; config: Sage100AgentSinkConfig }> {
   const pipeline = parseTrustedYaml(readFileSync(join(workspace.work, PIPELINE_FILE), 'utf8')) as { sink: { config: Sage100AgentSinkConfig } };
   const config = pipeline.sink.config;
-  const secrets = createSecretResolver(secretLocations({ data: workspace.state, 'key-file': workspace.keyFile }, { env: workspace.env, cwd: workspace.work }));
+  const { secrets } = workspace;
   const context = createConnectorContext({
     pipeline: 'demo',
     connector: 'sink',

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from '../../runtime/cli/command.ts';
-import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
+import { createSecretResolver, type SecretResolver } from '../../runtime/secrets/resolver.ts';
 import { secretLocations } from '../../runtime/secrets/locations.ts';
 import type { StandIns } from './stand-ins.ts';
 
@@ -19,6 +19,8 @@ export interface Workspace {
   keyFile: string;
   /** The commands' environment: state, secrets and key under the demo folder; quiet logs. */
   env: NodeJS.ProcessEnv;
+  /** The demo's secret store (encrypted under .demo/master.key), for the demo's own reads and writes. */
+  secrets: SecretResolver;
   storeSecret(name: string, value: string): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export function prepareWorkspace(exampleRoot: string, io: CliIo): Workspace {
   const env: NodeJS.ProcessEnv = { ...io.env, ML_CONNECTOR_DATA: state, ML_CONNECTOR_MASTER_KEY_FILE: keyFile, LOG_LEVEL: io.env.LOG_LEVEL ?? 'warn' };
   delete env.ML_CONNECTOR_MASTER_KEY;
   const secrets = createSecretResolver(secretLocations({ data: state, 'key-file': keyFile }, { env, cwd: work }));
-  return { root, work, state, keyFile, env, storeSecret: (name, value) => secrets.store(name, value) };
+  return { root, work, state, keyFile, env, secrets, storeSecret: (name, value) => secrets.store(name, value) };
 }
 
 /** Points the copied pipeline at the stand-ins: both certificates pinned by fingerprint, verification on. */

@@ -1,8 +1,7 @@
 // The console's JSON API: every request and response shape, shared by the server handlers and the
 // browser code (runtime/console/ui/app.mjs names these types in JSDoc). Nothing here holds a secret.
-import type { JsonObject } from '../../connectors/definition.ts';
 import type { PlanDocument } from '../../engine/plan-render.ts';
-import type { AuditStage } from '../../store/store.ts';
+import type { AuditEvent } from '../../store/store.ts';
 
 export type Role = 'viewer' | 'operator';
 export type PipelineState = 'ok' | 'degraded' | 'failing';
@@ -52,18 +51,8 @@ export interface PipelinesResponse {
   notLoaded: { file: string; reason: string }[];
 }
 
-export interface TrailEvent {
-  runId: string;
-  recordKey: string;
-  stage: AuditStage;
-  at: string;
-  pipelineVersion: string;
-  step?: string;
-  before?: JsonObject;
-  after?: JsonObject;
-  detail?: string;
-  related?: string[];
-}
+/** An audit event as the trail shows it: the store's own event, its pipeline implied by the URL. */
+export type TrailEvent = Omit<AuditEvent, 'pipeline'>;
 
 /** GET /api/pipelines/:name/records/:key/trail?cursor=N&limit=M */
 export interface TrailResponse {
