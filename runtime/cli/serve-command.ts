@@ -8,10 +8,12 @@ import { createServiceMetrics } from '../lib/metrics.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
-import { startCronTriggers } from '../serve/cron-triggers.ts';
-import { startDriftPolling, type DriftPoller } from '../serve/drift-poll.ts';
+import { resolve } from 'node:path';
+import { replayFixed } from '../serve/auto-replay.ts';
+import { startDriftPolling } from '../serve/drift-poll.ts';
 import { jobInbox } from '../serve/job-inbox.ts';
-import { loadFolder, webhookRoutes } from '../serve/load-pipelines.ts';
+import { startLiveFolder } from '../serve/live-folder.ts';
+import { loadFolder } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
 import { DEFAULT_CONNECTION_LIMITS } from '../triggers/connection-limits.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
@@ -23,7 +25,10 @@ import { STORE_OPTIONS, STORE_USAGE, openCommandStore, reportingErrors } from '.
 const USAGE = `Usage: ml-connector serve [dir] [--port 8080] [--host 127.0.0.1] [options]
 
 Runs every pipeline in dir (default pipelines/): webhooks on their paths, cron triggers on their
-schedules, retries when the policy says, drift checks on policies.driftSchedule. Also serves GET /healthz, /readyz (store and pipelines) and
+schedules, retries when the policy says, drift checks on policies.driftSchedule. A changed
+pipeline, mapping or JSONata file is reloaded between batches (also on SIGHUP); a new version that
+does not load leaves the old one running, and quarantined records the new version fixes are
+replayed by themselves. Also serves GET /healthz, /readyz (store and pipelines) and
 /metrics (Prometheus). Prints one JSON line with its URL when it is ready. In a container use
 --host 0.0.0.0. Stops cleanly on SIGTERM or SIGINT.
 
@@ -36,6 +41,7 @@ schedules, retries when the policy says, drift checks on policies.driftSchedule.
                            closed unread (default 64; 0 = no cap; behind a proxy, cap at the proxy)
   --max-connections N      connections held open in all (default 1024; 0 = no cap)
   --no-console             do not serve the web console under / (API under /api/)
+  --reload-poll-ms N       how often file contents are hashed to catch missed change events (default 30000)
 
 ${STORE_USAGE}`;
 
@@ -61,6 +67,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         'max-connections': { type: 'string' },
         'key-file': { type: 'string' },
         'no-console': { type: 'boolean' },
+        'reload-poll-ms': { type: 'string' },
       });
       if (positionals.length > 1) throw new UsageError(`serve takes one folder; got ${positionals.length}`);
       const port = nonNegativeInteger(values.port, '--port', 8080);
@@ -71,21 +78,54 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         perAddress: nonNegativeInteger(values['max-connections-per-address'], '--max-connections-per-address', DEFAULT_CONNECTION_LIMITS.perAddress),
         total: nonNegativeInteger(values['max-connections'], '--max-connections', DEFAULT_CONNECTION_LIMITS.total),
       };
-      const dir = positionals[0] ?? 'pipelines';
+      const reloadPollMs = nonNegativeInteger(values['reload-poll-ms'], '--reload-poll-ms', 30_000);
+      if (reloadPollMs < 100) throw new UsageError(`--reload-poll-ms must be at least 100, got ${reloadPollMs}`);
+      const dir = resolve(io.cwd, positionals[0] ?? 'pipelines');
       return reportingErrors('serve', io, async () => {
         const store = await openCommandStore(values, io);
         const logger = ioLogger(io, 'ml-connector');
         const metrics = createServiceMetrics();
         const evaluator = new IsolatedEvaluator();
         const secrets = createSecretResolver(secretLocations(values, io));
-        const folder = await loadFolder(dir, { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal });
+        const loadOptions = { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal };
+        const folder = await loadFolder(dir, loadOptions);
         const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
-        let driftPoller: DriftPoller | undefined;
-        const routes = webhookRoutes(folder.pipelines, secrets, maxBodyBytes);
+        const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
+        const replayIfFixed = async (names: readonly string[]): Promise<void> => {
+          for (const name of names) {
+            const served = folder.pipelines.get(name);
+            if (!served) continue;
+            const { jobs } = await replayFixed(served.opened, { store, logger }).catch((error: unknown) => {
+              logger.error({ pipeline: name, err: error }, 'auto-replay could not look at the quarantine');
+              return { jobs: 0 };
+            });
+            if (jobs > 0) worker.wake();
+          }
+        };
+        const live = await startLiveFolder({
+          dir,
+          folder,
+          load: () => loadFolder(dir, loadOptions),
+          between: (fn) => worker.between(fn),
+          store,
+          secrets,
+          maxBodyBytes,
+          logger,
+          onEnqueued: () => worker.wake(),
+          watch: { pollMs: reloadPollMs },
+          onReloaded: async (outcome) => {
+            await driftPoller.reschedule([...folder.pipelines.keys()]);
+            await replayIfFixed([...outcome.added, ...outcome.replaced]);
+          },
+        });
+        // The version that quarantined them may be older than the one starting now (a fix merged while stopped).
+        await replayIfFixed([...folder.pipelines.keys()]);
+        const onHangUp = (): void => void live.reload('SIGHUP').catch((error: unknown) => logger.error({ err: error }, 'reload failed; the running versions stay'));
+        process.on('SIGHUP', onHangUp);
         const server = await startServiceServer({
           host: values.host ?? '127.0.0.1',
           port,
-          routes: () => routes,
+          routes: () => live.routes(),
           connectionLimits,
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
@@ -98,28 +138,33 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             const pipelines: Record<string, unknown> = {};
             for (const [name, served] of folder.pipelines) {
               const queued = (await store.jobs.list(name)).length;
-              const drift = driftPoller?.status().get(name);
-              pipelines[name] = { file: served.file, version: served.opened.compiled.version, queued, ...(worker.status().get(name) ?? { state: 'ok' }), ...(drift ? { drift } : {}) };
+              const drift = driftPoller.status().get(name);
+              const refused = folder.refused.get(served.file);
+              pipelines[name] = {
+                file: served.file,
+                version: served.opened.compiled.version,
+                loadedAt: live.loadedAt(name),
+                queued,
+                ...(worker.status().get(name) ?? { state: 'ok' }),
+                ...(drift ? { drift } : {}),
+                ...(refused !== undefined ? { reloadError: refused } : {}),
+              };
             }
             for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
             return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
           },
         });
-        const cron = await startCronTriggers(
-          [...folder.pipelines].map(([name, served]) => ({ name, triggers: served.cron })),
-          { store, logger, onEnqueued: () => worker.wake() },
-        );
-        driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
         worker.start();
         store.onJobs?.(() => worker.wake());
-        io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...routes.keys()], notLoaded: [...folder.failures.keys()] })}\n`);
+        io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...live.routes().keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {
           if (io.stopSignal.aborted) resolve();
           else io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
         });
         logger.info({}, 'stopping: webhooks now answer 503');
         server.drain();
-        await cron.stop();
+        process.off('SIGHUP', onHangUp);
+        await live.stop();
         await driftPoller.stop();
         await worker.stop(graceMs);
         await server.close();

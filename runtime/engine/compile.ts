@@ -19,6 +19,8 @@ export interface CompiledPipeline {
   /** Absolute path of the pipeline file. */
   path: string;
   version: string;
+  /** The mapping and JSONata files it reads (absolute): serve watches them for a reload. */
+  files: readonly string[];
   policies: ResolvedPolicies;
   recordSteps: RecordStep[];
   rosterSteps: RosterStep[];
@@ -78,6 +80,7 @@ export function compilePipeline(loaded: LoadedPipeline, pipelinePath: string, re
     triggers: pipeline.triggers,
     path: pipelinePath,
     version: pipelineVersion(pipelinePath, referenced),
+    files: [...new Set(referenced)],
     policies: resolvedPolicies(pipeline),
     recordSteps,
     rosterSteps,

@@ -23,6 +23,8 @@ export interface DriftPoller {
   /** Runs one check now (the schedule calls this); undefined when the pipeline ignores drift or is gone. */
   check(pipeline: string): Promise<DriftReport | undefined>;
   status(): ReadonlyMap<string, DriftStatus>;
+  /** After a reload: schedules follow the pipelines now served (a changed driftSchedule or policy). */
+  reschedule(names: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,13 +83,28 @@ export function startDriftPolling(names: readonly string[], pipelines: (name: st
     }
   }
 
-  const schedules: CronSchedule[] = [];
-  if (options.schedule !== false) {
-    for (const name of names) {
+  let schedules: CronSchedule[] = [];
+  const schedule = (current: readonly string[]): void => {
+    for (const name of current) {
       const opened = pipelines(name);
       if (!opened || opened.compiled.policies.drift === 'ignore') continue;
       schedules.push(scheduleCron(opened.compiled.policies.driftSchedule, { name: `${name}#drift`, timezone: 'UTC', onTick: async () => void (await check(name)) }));
     }
-  }
-  return { check, status: () => statuses, stop: async () => void (await Promise.all(schedules.map((s) => s.stop()))) };
+  };
+  const unschedule = async (): Promise<void> => {
+    const stopping = schedules;
+    schedules = [];
+    await Promise.all(stopping.map((s) => s.stop()));
+  };
+  if (options.schedule !== false) schedule(names);
+  return {
+    check,
+    status: () => statuses,
+    async reschedule(current) {
+      await unschedule();
+      if (options.schedule !== false) schedule(current);
+      for (const name of statuses.keys()) if (!current.includes(name)) statuses.delete(name);
+    },
+    stop: unschedule,
+  };
 }

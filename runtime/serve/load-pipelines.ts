@@ -21,6 +21,8 @@ export interface LoadedFolder {
   pipelines: Map<string, ServedPipeline>;
   /** file → why it does not run. */
   failures: Map<string, string>;
+  /** file → why its newest version was refused on a reload (the version before it keeps running). */
+  refused: Map<string, string>;
 }
 
 /** What opening a pipeline needs, less the run id (serve names its own). */
@@ -45,15 +47,16 @@ export async function loadFolder(dir: string, options: LoadFolderOptions): Promi
     } catch (error) {
       const reason =
         error instanceof PipelineLoadError
-          ? error.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.code}: ${d.message}`).join('; ')
+          ? error.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}${d.path ? ` ${d.path}` : ''}: ${d.code}: ${d.message}`).join('; ')
           : error instanceof Error
             ? error.message
             : String(error);
       failures.set(shown, reason);
-      options.logger.error({ file: shown }, `pipeline not started: ${reason}`);
+      const first = error instanceof PipelineLoadError ? error.diagnostics[0] : undefined;
+      options.logger.error({ file: shown, ...(first ? { line: first.line, field: first.path, code: first.code } : {}) }, `pipeline not started: ${reason}`);
     }
   }
-  return { pipelines, failures };
+  return { pipelines, failures, refused: new Map() };
 }
 
 /** The webhook routes of the served pipelines; a secret holding several lines is several signing keys (a rotation). */

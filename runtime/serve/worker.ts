@@ -47,6 +47,8 @@ export interface Worker {
   /** Stops taking jobs; waits for the running one up to the deadline, then aborts it (its lease runs out and it is run again). */
   stop(deadlineMs: number): Promise<void>;
   status(): ReadonlyMap<string, PipelineStatus>;
+  /** Runs fn between batches, never during one (a reload swaps pipelines, a drift check reads the sink). */
+  between<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 const quarantinedCount = (summary: RunSummary): number => Object.values(summary.quarantined).reduce((a, b) => a + b, 0);
@@ -61,6 +63,13 @@ export function createWorker(options: WorkerOptions): Worker {
   let stopping = false;
   let running: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+  // One chain for batches and between-batch work: each waits for the one before it.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
 
   const setStatus = (pipeline: string, patch: Partial<PipelineStatus>): void => {
     statuses.set(pipeline, { state: 'ok', ...statuses.get(pipeline), ...patch });
@@ -152,7 +161,7 @@ export function createWorker(options: WorkerOptions): Worker {
     options.logger.warn({ pipeline: job.pipeline, jobId: job.id, keys: keys.length }, `job gave up: ${cause}; its records are quarantined`);
   }
 
-  async function step(): Promise<boolean> {
+  async function stepOnce(): Promise<boolean> {
     if (stopping) return false;
     const job = await options.store.jobs.claim(workerId, leaseMs, clock());
     if (!job) return false;
@@ -163,7 +172,8 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     const { jobs, keys } = await coalesce(job);
     const mode: RunMode = job.kind === 'full' ? 'full' : job.kind === 'changed' ? 'changed-since' : 'keys';
-    const runId = randomUUID().slice(0, 8);
+    // A replay's audit events say so in their run id (and, like every event, carry the pipeline version).
+    const runId = `${job.kind === 'replay' ? 'replay-' : ''}${randomUUID().slice(0, 8)}`;
     setStatus(job.pipeline, { lastRunAt: clock().toISOString() });
     const stopBeating = keepLease(options.store, job, leaseMs, () => options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, 'lease lost: another replica may run this job'));
     try {
@@ -212,6 +222,8 @@ export function createWorker(options: WorkerOptions): Worker {
     return true;
   }
 
+  const step = (): Promise<boolean> => serial(stepOnce);
+
   async function loop(): Promise<void> {
     while (!stopping) {
       let worked = false;
@@ -254,5 +266,6 @@ export function createWorker(options: WorkerOptions): Worker {
       clearTimeout(timer);
     },
     status: () => statuses,
+    between: (fn) => serial(fn),
   };
 }
