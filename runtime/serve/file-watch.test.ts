@@ -53,11 +53,35 @@ describe('watchFiles', () => {
     const other = mkdtempSync(join(tmpdir(), 'mlc-watch-'));
     const files = [s.file];
     const dirs: string[] = [];
-    const watch = await watchFiles({ files: async () => files, dirs: [s.dir], onChange: async () => void files.push(join(other, 'm.yaml')), watchDir: (d) => (dirs.push(d), { close: () => {} }), pollMs: 60_000 });
+    const watch = await watchFiles({ files: async () => files, dirs: [s.dir], onChange: async () => void (files.length === 1 && files.push(join(other, 'm.yaml'))), watchDir: (d) => (dirs.push(d), { close: () => {} }), pollMs: 60_000 });
     writeFileSync(s.file, 'three');
     expect(await watch.check()).toBe(true);
     expect(dirs).toEqual([s.dir, other]);
+    // The newly used file counts as a change once (its content was not in the hash), then all is still.
+    expect(await watch.check()).toBe(true);
     expect(await watch.check()).toBe(false);
+    watch.stop();
+  });
+
+  it('sees an edit made while a reload was running', async () => {
+    const s = setup();
+    let reloads = 0;
+    const watch = await watchFiles({
+      files: async () => [s.file],
+      dirs: [s.dir],
+      onChange: async () => {
+        reloads++;
+        if (reloads === 1) writeFileSync(s.file, 'edited during the reload');
+      },
+      watchDir: s.watchDir,
+      debounceMs: 1,
+      pollMs: 60_000,
+    });
+    writeFileSync(s.file, 'first edit');
+    expect(await watch.check()).toBe(true);
+    expect(await watch.check()).toBe(true);
+    expect(await watch.check()).toBe(false);
+    expect(reloads).toBe(2);
     watch.stop();
   });
 });

@@ -66,22 +66,34 @@ export async function watchFiles(options: FileWatchOptions): Promise<FileWatch> 
   async function checkOnce(): Promise<boolean> {
     const now = await contentHash(await options.files());
     if (now === last || stopped) return false;
+    // A file caught mid-write (truncated, half written) must not be loaded: the content has to hold
+    // still for one debounce interval first, otherwise look again later.
+    await new Promise((resolve) => setTimeout(resolve, debounceMs));
+    if ((await contentHash(await options.files())) !== now) {
+      onEvent();
+      return false;
+    }
     last = now;
     await options.onChange();
-    // The change may have brought new files (a new mapping table): hash and watch what is now in use.
-    const files = await options.files();
-    last = await contentHash(files);
-    syncWatchers(files);
+    // The change may have brought new files (a new mapping table): watch them. `last` stays the hash
+    // that triggered this reload, so an edit made while it ran (or a newly used file) is seen next time.
+    syncWatchers(await options.files());
     return true;
   }
 
+  let queued: Promise<boolean> | undefined;
   function check(): Promise<boolean> {
-    // One check at a time; a check asked for during one waits for it and runs after it.
-    const next = (checking ?? Promise.resolve(false)).then(checkOnce, checkOnce);
+    // One check at a time, and at most one waiting behind it (a slow reload does not pile up polls).
+    if (queued) return queued;
+    const next = (checking ?? Promise.resolve(false)).then(() => {
+      queued = undefined;
+      return checkOnce();
+    });
     checking = next.catch((error: unknown) => {
       options.onError?.(error);
       return false;
     });
+    queued = checking;
     return checking;
   }
 

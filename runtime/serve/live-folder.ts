@@ -75,9 +75,16 @@ export async function startLiveFolder(options: LiveFolderOptions): Promise<LiveF
     return outcome;
   }
 
+  // A walk can fail when a folder vanishes under it (a state directory's temporary files): the last
+  // good listing stands in, so a failed walk never looks like every pipeline file changed.
+  let listed: string[] = [];
   const watchedFiles = async (): Promise<string[]> => {
-    const { files } = await collectFiles([options.dir], (name) => /\.ya?ml$/.test(name) && !isCasesFile(name)).catch(() => ({ files: [] as string[] }));
-    return [...files, ...[...folder.pipelines.values()].flatMap((p) => p.opened.compiled.files)];
+    try {
+      listed = (await collectFiles([options.dir], (name) => /\.ya?ml$/.test(name) && !isCasesFile(name))).files;
+    } catch {
+      // keep `listed`
+    }
+    return [...listed, ...[...folder.pipelines.values()].flatMap((p) => p.opened.compiled.files)];
   };
   let watch: FileWatch | undefined;
   if (options.watch?.enabled !== false) {

@@ -19,7 +19,7 @@ interface PipelineReady {
 }
 
 const waitFor = async (condition: () => boolean | Promise<boolean>, what: string): Promise<void> => {
-  for (let i = 0; i < 400; i += 1) {
+  for (let i = 0; i < 800; i += 1) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -52,11 +52,12 @@ describe('serve reload', () => {
     const ready = async (): Promise<PipelineReady> => ((await (await fetch(`${url}/readyz`)).json()) as { pipelines: Record<string, PipelineReady> }).pipelines['test-headcount'] as PipelineReady;
 
     editRecord(data, '3', { department: 'Garage' });
-    const body = JSON.stringify({ ids: [3] });
+    editRecord(data, '4', { department: 'Hangar' });
+    const body = JSON.stringify({ ids: [3, 4] });
     const ts = String(Math.floor(Date.now() / 1000));
     const answer = await fetch(`${url}/hooks/test`, { method: 'POST', headers: { 'x-test-timestamp': ts, 'x-test-signature': signTest(body, 'hook-secret', ts) }, body });
     expect(answer.status).toBe(202);
-    await waitFor(async () => (await ready()).lastSummary?.quarantined === 1, 'record 3 quarantined as unmapped');
+    await waitFor(async () => (await ready()).lastSummary?.quarantined === 2, 'records 3 and 4 quarantined as unmapped');
     const before = (await ready()).version;
 
     appendFileSync(join(dir, 'departments.yaml'), '  - { from: Garage, to: GAR, description: Garage }\n');
@@ -78,7 +79,10 @@ describe('serve reload', () => {
     const store = await openLowdbStore(storeDir, { readOnly: true });
     const events = [];
     for await (const e of store.audit.query({ pipeline: 'test-headcount', recordKey: '3' })) events.push(e);
+    const quarantine = await store.quarantine.list({ pipeline: 'test-headcount' });
     await store.close();
+    // Only the record the new version handles was replayed; the other stays quarantined with its cause.
+    expect(quarantine.map((q) => [q.recordKey, q.code])).toEqual([['4', 'MLC_MAPPING_UNMAPPED']]);
     const released = events.find((e) => e.stage === 'released');
     expect(released?.pipelineVersion).toBe(after.version);
     expect(released?.runId).toMatch(/^replay-/);
