@@ -34,6 +34,8 @@ export interface WorkerOptions {
   metrics?: ServiceMetrics;
   clock?: () => Date;
   random?: () => number;
+  /** The in-batch wait between a change's attempts (tests pass a simulated one). */
+  sleep?: (ms: number) => Promise<void>;
   leaseMs?: number;
   /** How often an idle worker looks for due jobs (wake() cuts the wait short). */
   pollMs?: number;
@@ -50,6 +52,8 @@ export interface Worker {
   /** Runs fn between batches, never during one (a reload swaps pipelines, a drift check reads the sink). */
   between<T>(fn: () => Promise<T>): Promise<T>;
 }
+
+const IN_BATCH_ATTEMPTS = 3;
 
 const quarantinedCount = (summary: RunSummary): number => Object.values(summary.quarantined).reduce((a, b) => a + b, 0);
 
@@ -88,18 +92,39 @@ export function createWorker(options: WorkerOptions): Worker {
     return { jobs, keys: [...new Set(jobs.flatMap((j) => j.keys ?? []))] };
   }
 
+  /**
+   * Changes the sink left pending come back through one changed-since job. Its delay grows with the
+   * number of batches in a row that ended with pending changes (kept in the store, so a restart does not
+   * reset it) up to maxIntervalMs, and a Retry-After longer than that wins: while a sink is down for
+   * hours, about one batch per maxIntervalMs tries it, and pending changes wait (never dropped).
+   */
   async function schedulePendingRetry(opened: OpenedPipeline): Promise<void> {
-    const pending = await options.store.pending.list(opened.compiled.name);
-    if (pending.length === 0) return;
+    const name = opened.compiled.name;
+    const pending = await options.store.pending.list(name);
+    const streak = Number((await options.store.state.get(`serve/${name}`, 'pendingStreak')) ?? 0);
+    if (pending.length === 0) {
+      if (streak !== 0) await options.store.state.set(`serve/${name}`, 'pendingStreak', 0);
+      return;
+    }
+    await options.store.state.set(`serve/${name}`, 'pendingStreak', streak + 1);
     const policy = opened.compiled.policies.retry;
-    const delays = pending.map((p) => p.retryAfterMs ?? backoffDelayMs(Math.max(1, p.attempts), policy, options.random));
-    const at = new Date(clock().getTime() + Math.max(1_000, Math.min(...delays)));
-    // One retry job per pipeline per minute, however many pending changes wait: traffic stays bounded.
-    // A changed-since batch recomputes the desired state, where every pending change shows up again.
-    const bucket = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
-    await options.store.jobs.enqueue({ pipeline: opened.compiled.name, kind: 'changed' }, { dedupeKey: `${opened.compiled.name}#pending@${bucket}`, notBefore: at });
-    options.metrics?.retries.inc({ pipeline: opened.compiled.name });
+    const retryAfter = Math.max(0, ...pending.map((p) => p.retryAfterMs ?? 0));
+    const delay = Math.max(1_000, retryAfter, backoffDelayMs(streak + 1, policy, options.random));
+    const at = new Date(clock().getTime() + delay);
+    // One queued retry per pipeline, however many pending changes wait: a changed-since batch
+    // recomputes the desired state, where every pending change shows up again. (A dedupe key per
+    // minute would swallow a second retry due in the same minute as the first.)
+    if ((await options.store.jobs.list(name)).some((j) => j.kind === 'changed')) return;
+    await options.store.jobs.enqueue({ pipeline: name, kind: 'changed' }, { notBefore: at });
+    options.metrics?.retries.inc({ pipeline: name });
   }
+
+  /** In a batch a change is tried a few times (a blip); a longer outage is left to scheduled retries, so the worker is never held. */
+  const inBatchPolicy = (opened: OpenedPipeline): OpenedPipeline['compiled'] => {
+    const { compiled } = opened;
+    const retry = compiled.policies.retry;
+    return retry.maxAttempts <= IN_BATCH_ATTEMPTS ? compiled : { ...compiled, policies: { ...compiled.policies, retry: { ...retry, maxAttempts: IN_BATCH_ATTEMPTS } } };
+  };
 
   async function settleFailure(claimed: Job, coalesced: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
     // Changed-since and full jobs are all the same read: the one furthest into its backoff waits for the
@@ -178,7 +203,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const stopBeating = keepLease(options.store, job, leaseMs, () => options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, 'lease lost: another replica may run this job'));
     try {
       const { summary } = await runBatch({
-        pipeline: opened.compiled,
+        pipeline: inBatchPolicy(opened),
         source: opened.source,
         sink: opened.sink,
         store: options.store,
@@ -189,6 +214,7 @@ export function createWorker(options: WorkerOptions): Worker {
         ...(mode === 'keys' ? { keys } : {}),
         ...(job.kind === 'replay' ? { replay: true, keys } : {}),
         ...(options.random ? { random: options.random } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
       });
       // The claimed job last, fenced: its lease keeps the pipeline from other replicas until all are done.
       for (const j of jobs.slice(1)) await options.store.jobs.complete(j.id);
