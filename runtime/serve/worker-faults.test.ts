@@ -1,5 +1,6 @@
-// The worker under long faults, on a simulated clock (no wall-clock waits): a retry deadline, and a
-// sink down for hours — retry traffic bounded, the job list flat, nothing lost, all applied on return.
+// The worker under long faults, on a simulated clock (no wall-clock waits): a retry deadline, a source
+// throttling for minutes, and a sink down for hours — retry traffic bounded, the job list flat, nothing
+// lost, all applied on return.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../connectors/registry.ts';
@@ -67,6 +68,49 @@ describe('serve worker under long faults', () => {
     expect(ran.map((d) => (d.getTime() - Date.parse('2026-11-28T12:00:00Z')) / 1000)).toEqual([0, 20, 40]);
     const [entry] = await store.quarantine.list({ pipeline: 'test-headcount' });
     expect(entry?.cause).toMatch(/deadline of 45 s/);
+  });
+
+  it('waits out a source that throttles for minutes: one attempt per Retry-After, nothing quarantined, all applied after', async () => {
+    const throttledUntil = now.getTime() + 10 * 60_000;
+    const attempts: number[] = [];
+    const throttled = (): AsyncIterable<never> => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          attempts.push(now.getTime());
+          return Promise.reject(new MlcError('MLC_REMOTE_UNAVAILABLE', 'the HR system answered 429', { retryAfterMs: 60_000 }));
+        },
+      }),
+    });
+    const source = opened.source;
+    const throttling = withRetry({ maxAttempts: 50, initialIntervalMs: 1_000, backoffCoefficient: 2, maxIntervalMs: 120_000 }, {
+      ...opened,
+      source: {
+        ...source,
+        readAll: (options) => (now.getTime() < throttledUntil ? throttled() : source.readAll(options)),
+        readChanged: (since, options) => (now.getTime() < throttledUntil ? throttled() : source.readChanged(since, options)),
+      },
+    });
+    const w = createWorker({ store, pipeline: () => throttling, logger: silentLogger(), clock, random: () => 0.999 });
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'full' }, { notBefore: now });
+    const start = now.getTime();
+    // A cron tick every minute keeps adding work while throttled: it joins the waiting full job (a full
+    // read covers it) rather than making a read of its own, so the queue stays at the waiting job plus
+    // the newest tick.
+    for (let minute = 1; minute <= 12; minute += 1) {
+      await drive(w, new Date(start + minute * 60_000), 5);
+      const tick = new Date(start + minute * 60_000).toISOString();
+      await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'changed' }, { dedupeKey: `tick@${tick}`, notBefore: new Date(tick) });
+      expect((await store.jobs.list('test-headcount')).length).toBeLessThanOrEqual(2);
+    }
+    await drive(w, new Date(start + 20 * 60_000), 20);
+    // Never sooner than Retry-After: ten minutes of throttling cost at most ~11 reads, not hundreds.
+    const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] as number));
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(attempts.length).toBeLessThanOrEqual(12);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(60_000);
+    expect(await store.quarantine.list({ pipeline: 'test-headcount' })).toEqual([]);
+    expect(probe.effects.length).toBeGreaterThan(0);
+    expect(await store.jobs.list('test-headcount')).toEqual([]);
   });
 
   it('keeps retry traffic bounded while the sink is down for hours, loses nothing, and applies everything when it returns', async () => {

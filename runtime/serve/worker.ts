@@ -87,7 +87,10 @@ export function createWorker(options: WorkerOptions): Worker {
   async function coalesce(job: Job): Promise<{ jobs: Job[]; keys: string[] }> {
     if (job.kind === 'replay') return { jobs: [job], keys: job.keys ?? [] };
     const now = clock().getTime();
-    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && j.kind === job.kind && (job.kind !== 'keys' || Date.parse(j.notBefore) <= now));
+    // A full read covers a changed-since one (both move the checkpoint): due cron ticks join a full job
+    // instead of making a second read of a source that may be throttling.
+    const joins = (j: Job): boolean => j.kind === job.kind || (job.kind === 'full' && j.kind === 'changed' && Date.parse(j.notBefore) <= now);
+    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && joins(j) && (job.kind !== 'keys' || Date.parse(j.notBefore) <= now));
     const jobs = [job, ...others];
     return { jobs, keys: [...new Set(jobs.flatMap((j) => j.keys ?? []))] };
   }
@@ -128,11 +131,12 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function settleFailure(claimed: Job, coalesced: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
     // Changed-since and full jobs are all the same read: the one furthest into its backoff waits for the
-    // next attempt (a fresh cron tick must not reset the backoff), the others are done.
+    // next attempt (a fresh cron tick must not reset the backoff), the others are done. A full job stays
+    // full (the changed-since ticks it took in are covered by it).
     let job = claimed;
     let related = coalesced;
     if (claimed.kind === 'changed' || claimed.kind === 'full') {
-      job = coalesced.reduce((a, b) => (b.attempts > a.attempts ? b : a), claimed);
+      job = coalesced.filter((j) => j.kind === claimed.kind).reduce((a, b) => (b.attempts > a.attempts ? b : a), claimed);
       for (const j of coalesced) if (j.id !== job.id) await options.store.jobs.complete(j.id);
       related = [job];
     }
@@ -193,6 +197,11 @@ export function createWorker(options: WorkerOptions): Worker {
     const opened = options.pipeline(job.pipeline);
     if (!opened) {
       await options.store.jobs.retryAt(job.id, new Date(clock().getTime() + 60_000), 'the pipeline is not loaded');
+      return true;
+    }
+    if (job.kind === 'changed' && (await options.store.jobs.list(job.pipeline)).some((j) => j.kind === 'full')) {
+      // A full read is waiting (for its retry, say while the source throttles): it covers this one.
+      await options.store.jobs.complete(job.id, job.fence);
       return true;
     }
     const { jobs, keys } = await coalesce(job);
