@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher, httpRequest, type HttpDispatcher } from '../../runtime/lib/http-client.ts';
 import { ApiKeyStore } from '../auth/keys.ts';
 import { ensurePrivateDir } from '../data-dir.ts';
+import { seeded as prng } from '../../test/support/crash-model.ts';
 import { tempDir } from '../test-support.ts';
 
 const ROUNDS = 6;
@@ -29,17 +30,6 @@ interface Answered {
   write: Write;
   status: number;
   body: string;
-}
-
-/** A deterministic PRNG (mulberry32) so a failing run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function spawnAgent(dir: string, killAfter: number): Promise<{ child: ChildProcess; url: string; dispatcher: HttpDispatcher }> {

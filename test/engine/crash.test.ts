@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cli.ts';
 import { copyFixture } from '../support/engine-harness.ts';
+import { duplicateEffects, finalState, seeded } from '../support/crash-model.ts';
 import { readEffects, type SinkEffect } from '../support/test-connectors.ts';
 
 const COUNT = 10_000;
@@ -38,28 +39,6 @@ function setup(): { dir: string; effectsFile: string } {
   return { dir, effectsFile };
 }
 
-/** The sink's final state: the last values written per item. */
-function finalState(effects: readonly SinkEffect[]): Map<string, string> {
-  const state = new Map<string, string>();
-  for (const e of effects) state.set(`${e.entity}/${e.key}`, JSON.stringify({ action: e.action, values: e.values }));
-  return state;
-}
-
-/** Effects that repeat the item's previous write exactly: a business change written twice. */
-function duplicateEffects(effects: readonly SinkEffect[]): number {
-  const last = new Map<string, string>();
-  let duplicates = 0;
-  const keys = new Set<string>();
-  for (const e of effects) {
-    const id = `${e.entity}/${e.key}`;
-    const text = JSON.stringify({ action: e.action, values: e.values });
-    if (last.get(id) === text || keys.has(e.idempotencyKey)) duplicates++;
-    last.set(id, text);
-    keys.add(e.idempotencyKey);
-  }
-  return duplicates;
-}
-
 interface StateFile {
   pipelines: Record<string, { checkpoint?: number; mirror: Record<string, unknown>; desired: Record<string, { entity: string; key: string; values: unknown }> }>;
 }
@@ -72,17 +51,6 @@ function committedAhead(dir: string, effects: readonly SinkEffect[]): string[] {
   if (!state) return [];
   const sink = new Map(effects.map((e) => [`${e.entity}/${e.key}`, JSON.stringify(e.values)]));
   return Object.values(state.desired).filter((d) => sink.get(`${d.entity}/${d.key}`) !== JSON.stringify(d.values)).map((d) => `${d.entity}/${d.key}`);
-}
-
-/** A small seeded generator (mulberry32), so "random" instants are the same in every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('kill -9 during run --once over 10,000 records', () => {

@@ -1,15 +1,14 @@
 // kill -9 of `serve` in the middle of a webhook burst, at instants drawn from fixed seeds: every
 // delivery it acknowledged was stored before the 2xx (its dedupe key is in the store), the restarted
 // service drains every job, and the sink holds no effect twice.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../runtime/store/lowdb-store.ts';
 import { deliveryDedupeKey } from '../../runtime/triggers/handle-webhook.ts';
-import { repoRoot } from '../support/cli.ts';
 import { copyFixture } from '../support/engine-harness.ts';
+import { drained, exited, startServeChild } from '../support/serve-child.ts';
 import { readEffects } from '../support/test-connectors.ts';
 import { signTest } from '../support/test-webhook.ts';
 
@@ -28,25 +27,6 @@ function prepare(): { dir: string; effects: string } {
   return { dir, effects };
 }
 
-function startServe(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'test/support/engine-cli.mjs'), 'serve', dir, '--port', '0', '--data', join(dir, 'state')], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, ML_CONNECTOR_SECRET_HOOK_KEY: KEY, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (c: Buffer) => void (err += c.toString()));
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-}
-
 interface Delivery {
   body: string;
   timestamp: string;
@@ -61,14 +41,12 @@ async function send(url: string, delivery: Delivery): Promise<number> {
   }
 }
 
-const exited = (child: ChildProcess): Promise<void> => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-
 describe('serve killed with -9 during a webhook burst', () => {
   it.concurrent.each([[7], [19]])('seed %i: 0 acknowledged deliveries lost, every job drained, 0 duplicate effects', async (seed) => {
     const { dir, effects } = prepare();
     const killAfter = 10 + ((seed * 7919) % 40);
     const deliveries: Delivery[] = Array.from({ length: 60 }, (_, i) => ({ body: JSON.stringify({ ids: [1 + ((i * 13) % 150)], n: i }), timestamp: String(Math.floor(Date.now() / 1000)) }));
-    const first = await startServe(dir);
+    const first = await startServeChild(dir, { ML_CONNECTOR_SECRET_HOOK_KEY: KEY });
     const acked: Delivery[] = [];
     for (const [i, delivery] of deliveries.entries()) {
       if (i === killAfter) first.child.kill('SIGKILL');
@@ -87,13 +65,8 @@ describe('serve killed with -9 during a webhook burst', () => {
     await store.close();
     expect(missing).toBe(0);
 
-    const second = await startServe(dir);
-    let queued = -1;
-    for (let i = 0; i < 400 && queued !== 0; i += 1) {
-      const ready = (await fetch(`${second.url}/readyz`).then((r) => r.json())) as { pipelines: Record<string, { queued: number }> };
-      queued = ready.pipelines['test-headcount']?.queued ?? -1;
-      if (queued !== 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const second = await startServeChild(dir, { ML_CONNECTOR_SECRET_HOOK_KEY: KEY });
+    const queued = await drained(second.url, 'test-headcount', 400);
     second.child.kill('SIGTERM');
     await exited(second.child);
     expect(queued).toBe(0);

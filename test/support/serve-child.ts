@@ -1,0 +1,43 @@
+// `serve` in a child process for the kill -9 tests: started through the engine test CLI (the test
+// connectors), resolved with its URL once it prints its ready line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './cli.ts';
+
+export interface ServeChild {
+  child: ChildProcess;
+  url: string;
+}
+
+export function startServeChild(dir: string, env: Record<string, string>): Promise<ServeChild> {
+  const child = spawn(process.execPath, [join(repoRoot, 'test/support/engine-cli.mjs'), 'serve', dir, '--port', '0', '--data', join(dir, 'state')], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => void (err += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+    });
+    child.once('exit', (code, signal) => reject(new Error(`serve exited with ${code ?? signal}: ${err}`)));
+  });
+}
+
+export const exited = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+/** Polls /readyz until the pipeline has no queued job; bounded (returns the last count seen). */
+export async function drained(url: string, pipeline: string, attempts = 600): Promise<number> {
+  let queued = -1;
+  for (let i = 0; i < attempts && queued !== 0; i += 1) {
+    const ready = (await fetch(`${url}/readyz`).then((r) => r.json())) as { pipelines: Record<string, { queued: number }> };
+    queued = ready.pipelines[pipeline]?.queued ?? -1;
+    if (queued !== 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  return queued;
+}
