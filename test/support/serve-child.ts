@@ -1,8 +1,43 @@
 // `serve` in a child process for the kill -9 tests: started through the engine test CLI (the test
 // connectors), resolved with its URL once it prints its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './cli.ts';
+import { copyFixture } from './engine-harness.ts';
+import { signTest } from './test-webhook.ts';
+
+export const HOOK_KEY = 'hook-secret';
+
+/** The engine fixture with a webhook trigger on /hooks/test (signing key secret `hook-key`) and a sink writing to a file. */
+export function webhookFixture(): { dir: string; effects: string } {
+  const dir = copyFixture();
+  const effects = join(mkdtempSync(join(tmpdir(), 'mlc-serve-')), 'effects.jsonl');
+  const file = join(dir, 'pipeline.yaml');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace('config: { separator: "-" }', `config: { separator: "-", stateFile: ${JSON.stringify(effects)} }`)
+      .replace('triggers:\n', 'triggers:\n  - { type: webhook, path: /hooks/test, signingKey: "${secret:hook-key}" }\n'),
+  );
+  return { dir, effects };
+}
+
+export interface Delivery {
+  body: string;
+  timestamp: string;
+}
+
+/** Sends a delivery signed with HOOK_KEY; 0 when no answer came (the process was killed mid-request). */
+export async function sendSigned(url: string, delivery: Delivery): Promise<number> {
+  try {
+    const response = await fetch(`${url}/hooks/test`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-timestamp': delivery.timestamp, 'x-test-signature': signTest(delivery.body, HOOK_KEY, delivery.timestamp) }, body: delivery.body });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
 
 export interface ServeChild {
   child: ChildProcess;
