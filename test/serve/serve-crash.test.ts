@@ -3,9 +3,7 @@
 // service drains every job, and the sink holds no effect twice.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../../runtime/store/lowdb-store.ts';
-import { deliveryDedupeKey } from '../../runtime/triggers/handle-webhook.ts';
-import { type Delivery, drained, exited, HOOK_KEY as KEY, sendSigned as send, startServeChild, webhookFixture as prepare } from '../support/serve-child.ts';
+import { type Delivery, drained, exited, notStored, HOOK_KEY as KEY, sendSigned as send, startServeChild, webhookFixture as prepare } from '../support/serve-child.ts';
 import { readEffects } from '../support/test-connectors.ts';
 
 describe('serve killed with -9 during a webhook burst', () => {
@@ -23,13 +21,7 @@ describe('serve killed with -9 during a webhook burst', () => {
     expect(acked.length).toBeGreaterThanOrEqual(killAfter - 1);
 
     // Every acknowledged delivery was durable before its 202: enqueueing it again is a duplicate.
-    const store = await openLowdbStore(join(dir, 'state'));
-    let missing = 0;
-    for (const d of acked) {
-      const again = await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: [] }, { dedupeKey: `webhook:${deliveryDedupeKey('test-headcount', new Date(Number(d.timestamp) * 1000), Buffer.from(d.body))}` });
-      if (again.created) missing += 1;
-    }
-    await store.close();
+    const missing = await notStored(join(dir, 'state'), acked);
     expect(missing).toBe(0);
 
     const second = await startServeChild(dir, { ML_CONNECTOR_SECRET_HOOK_KEY: KEY });

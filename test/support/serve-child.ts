@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLowdbStore } from '../../runtime/store/lowdb-store.ts';
+import { deliveryDedupeKey } from '../../runtime/triggers/handle-webhook.ts';
 import { repoRoot } from './cli.ts';
 import { copyFixture } from './engine-harness.ts';
 import { signTest } from './test-webhook.ts';
@@ -75,4 +77,19 @@ export async function drained(url: string, pipeline: string, attempts = 600): Pr
     if (queued !== 0) await new Promise((r) => setTimeout(r, 50));
   }
   return queued;
+}
+
+/** How many acknowledged deliveries the stopped service's store does not hold (enqueueing one again would create it). */
+export async function notStored(dataDir: string, acked: readonly Delivery[]): Promise<number> {
+  const store = await openLowdbStore(dataDir);
+  let missing = 0;
+  try {
+    for (const d of acked) {
+      const dedupeKey = `webhook:${deliveryDedupeKey('test-headcount', new Date(Number(d.timestamp) * 1000), Buffer.from(d.body))}`;
+      if ((await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: [] }, { dedupeKey })).created) missing += 1;
+    }
+  } finally {
+    await store.close();
+  }
+  return missing;
 }
