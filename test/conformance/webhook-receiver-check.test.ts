@@ -189,10 +189,12 @@ describe('webhook receiver check against serve (BambooHR as documented)', () => 
     // Processed: the worker drains, the pipeline reports no error, and the audit trail holds every
     // employee the accepted deliveries named (read and mapped, or quarantined by the mapping), and none
     // that only the refused ones named. An employee BambooHR no longer has (the deleted event's) leaves
-    // no trail when the runtime never held it: for that one, the drained job and the clean state speak.
+    // no trail when the runtime never held it: for that one, the drained job and a pipeline with no error speak.
     expect(await drained(url, PIPELINE, 800)).toBe(0);
     const ready = (await fetch(`${url}/readyz`).then((r) => r.json())) as { pipelines: Record<string, { state: string; lastError?: unknown }> };
-    expect(ready.pipelines[PIPELINE]).toMatchObject({ state: 'ok' });
+    // 'degraded' is expected: the mapping quarantines some of these employees (no department row).
+    expect(ready.pipelines[PIPELINE]?.state).not.toBe('failing');
+    expect(ready.pipelines[PIPELINE]?.lastError).toBeUndefined();
     const seen = await auditedKeys(folder.state, now);
     const company = sandbox.admin.company('keystone');
     const announced = valid.flatMap((d) => d.employees).filter((id) => company.employees[id]?.deleted === false);
