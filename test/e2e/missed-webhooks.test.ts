@@ -11,6 +11,7 @@ import { currentRoster } from '../../cli/demo/roster-model.ts';
 import { createWebhook, WEBHOOK_PATH } from '../../cli/demo/story.ts';
 import { freePort } from '../../runtime/util/free-port.ts';
 import { startE2e, type E2e } from './harness.ts';
+import { headcountModel } from './model.ts';
 
 describe('missed webhooks are repaired by the changed-since poll', () => {
   let e2e: E2e;
@@ -35,16 +36,7 @@ describe('missed webhooks are repaired by the changed-since poll', () => {
     await e2e?.close();
   });
 
-  /** Headcount per cost center as the sandbox's roster and the mapping tables say it should be. */
-  const model = (): Map<string, number> => {
-    const counts = new Map<string, number>();
-    for (const e of currentRoster(e2e.standIns, e2e.workspace)) {
-      if (!e.center) continue;
-      const key = `${e.center.division}-${e.center.department}-${e.center.location}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return counts;
-  };
+  const model = (): Map<string, number> => headcountModel(e2e.standIns, e2e.workspace);
   const ledger = async (): Promise<Map<string, number>> => new Map((await e2e.view()).headcount.filter((h) => h.headcount > 0).map((h) => [h.costCenter, h.headcount]));
 
   it('every change reaches Sage 100 although a third of the webhooks never arrived', async () => {
