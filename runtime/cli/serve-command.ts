@@ -90,7 +90,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const loadOptions = { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal };
         const folder = await loadFolder(dir, loadOptions);
         const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
-        const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
+        const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake(), between: (fn) => worker.between(fn) });
         const replayIfFixed = async (names: readonly string[]): Promise<void> => {
           for (const name of names) {
             const served = folder.pipelines.get(name);
