@@ -98,6 +98,15 @@ describe('console access', () => {
     expect(info.csrf.length).toBeGreaterThan(20);
     expect(response.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
   });
+
+  it('asks a request a proxy forwarded to log in, although it arrives on loopback', async () => {
+    harness = await startConsole({ trustLoopback: true });
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const info = (await (await fetch(`${harness.url}/api/session`, { headers: { [header]: header === 'forwarded' ? 'for=203.0.113.7' : '203.0.113.7' } })).json()) as { authenticated: boolean };
+      expect(info.authenticated).toBe(false);
+      expect((await fetch(`${harness.url}/api/pipelines`, { headers: { [header]: '203.0.113.7' } })).status).toBe(401);
+    }
+  });
 });
 
 describe('console data', () => {

@@ -47,12 +47,14 @@ async function api(path, body) {
 }
 
 function page(title, ...content) {
+  main.setAttribute('aria-busy', 'false');
   main.replaceChildren(h('h2', {}, title), ...content.flat().filter((c) => c !== null && c !== undefined));
 }
 const status = (text, error = false) => h('p', { class: error ? 'status error' : 'status', role: error ? 'alert' : 'status' }, text);
 
 async function view(title, load, draw) {
   page(title, status('Loading…'));
+  main.setAttribute('aria-busy', 'true');
   try {
     const data = await load();
     page(title, ...[draw(data)].flat());
