@@ -5,10 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMlcError } from '../errors.ts';
 import { listPipelines } from './api/pipelines.ts';
+import { pipelineCoverage } from './api/coverage.ts';
 import { planNow } from './api/plan.ts';
 import { quarantinePage } from './api/quarantine.ts';
 import { parseReplayRequest, replay } from './api/replay.ts';
 import { pageBounds, type ConsoleSource } from './api/source.ts';
+import { recentRuns } from './api/runs.ts';
 import { recordTrail } from './api/trail.ts';
 import type { SessionInfo } from './api/types.ts';
 import { parseLoginRequest, roleFor, type SecretGetter } from './auth/credentials.ts';
@@ -30,7 +32,7 @@ export interface ConsoleOptions {
 }
 
 const BODY_LIMIT = 16 * 1024;
-const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|plan|records\/([^/]+)\/trail)$/;
+const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|plan|coverage|runs|records\/([^/]+)\/trail)$/;
 
 function decoded(segment: string): string | undefined {
   try {
@@ -90,6 +92,13 @@ export function createConsole(options: ConsoleOptions): (request: IncomingMessag
       if (isMlcError(plan)) return sendError(response, 502, plan.code, `The plan could not be made now: ${plan.message}`);
       return sendJson(response, 200, plan);
     }
+    if (action === 'coverage') {
+      const coverage = await pipelineCoverage(source, name, signal, clock).catch((error: unknown) => (isMlcError(error) ? error : undefined));
+      if (coverage === undefined) return sendError(response, 502, 'MLC_CONSOLE_COVERAGE_FAILED', 'Coverage could not be checked now. Check that the source system answers, then try again.');
+      if (isMlcError(coverage)) return sendError(response, 502, coverage.code, `Coverage could not be checked now: ${coverage.message}`);
+      return sendJson(response, 200, coverage);
+    }
+    if (action === 'runs') return sendJson(response, 200, await recentRuns(source, name, clock()));
     const bounds = pageBounds(query, action === 'quarantine' ? 100 : 200, 1000);
     if (!bounds) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', 'cursor and limit must be whole numbers (limit at least 1).');
     if (action === 'quarantine') {
