@@ -1,45 +1,10 @@
 // kill -9 of `serve` in the middle of a webhook burst, at instants drawn from fixed seeds: every
 // delivery it acknowledged was stored before the 2xx (its dedupe key is in the store), the restarted
 // service drains every job, and the sink holds no effect twice.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLowdbStore } from '../../runtime/store/lowdb-store.ts';
-import { deliveryDedupeKey } from '../../runtime/triggers/handle-webhook.ts';
-import { copyFixture } from '../support/engine-harness.ts';
-import { drained, exited, startServeChild } from '../support/serve-child.ts';
+import { type Delivery, drained, exited, notStored, HOOK_KEY as KEY, sendSigned as send, startServeChild, webhookFixture as prepare } from '../support/serve-child.ts';
 import { readEffects } from '../support/test-connectors.ts';
-import { signTest } from '../support/test-webhook.ts';
-
-const KEY = 'hook-secret';
-
-function prepare(): { dir: string; effects: string } {
-  const dir = copyFixture();
-  const effects = join(mkdtempSync(join(tmpdir(), 'mlc-serve-crash-')), 'effects.jsonl');
-  const file = join(dir, 'pipeline.yaml');
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8')
-      .replace('config: { separator: "-" }', `config: { separator: "-", stateFile: ${JSON.stringify(effects)} }`)
-      .replace('triggers:\n', 'triggers:\n  - { type: webhook, path: /hooks/test, signingKey: "${secret:hook-key}" }\n'),
-  );
-  return { dir, effects };
-}
-
-interface Delivery {
-  body: string;
-  timestamp: string;
-}
-
-async function send(url: string, delivery: Delivery): Promise<number> {
-  try {
-    const response = await fetch(`${url}/hooks/test`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-timestamp': delivery.timestamp, 'x-test-signature': signTest(delivery.body, KEY, delivery.timestamp) }, body: delivery.body });
-    return response.status;
-  } catch {
-    return 0; // the process was killed mid-request: not acknowledged
-  }
-}
 
 describe('serve killed with -9 during a webhook burst', () => {
   it.concurrent.each([[7], [19]])('seed %i: 0 acknowledged deliveries lost, every job drained, 0 duplicate effects', async (seed) => {
@@ -56,13 +21,7 @@ describe('serve killed with -9 during a webhook burst', () => {
     expect(acked.length).toBeGreaterThanOrEqual(killAfter - 1);
 
     // Every acknowledged delivery was durable before its 202: enqueueing it again is a duplicate.
-    const store = await openLowdbStore(join(dir, 'state'));
-    let missing = 0;
-    for (const d of acked) {
-      const again = await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: [] }, { dedupeKey: `webhook:${deliveryDedupeKey('test-headcount', new Date(Number(d.timestamp) * 1000), Buffer.from(d.body))}` });
-      if (again.created) missing += 1;
-    }
-    await store.close();
+    const missing = await notStored(join(dir, 'state'), acked);
     expect(missing).toBe(0);
 
     const second = await startServeChild(dir, { ML_CONNECTOR_SECRET_HOOK_KEY: KEY });
