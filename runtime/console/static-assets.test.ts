@@ -13,6 +13,8 @@ describe('console assets', () => {
       const imports = [...readFileSync(new URL(file, UI), 'utf8').matchAll(/^import .* from '\.\/([^']+)';$/gm)].map((m) => m[1]);
       for (const imported of imports) expect(isAsset(`/${imported}`), `${file} imports ${imported}`).toBe(true);
     }
+    const preloaded = [...readFileSync(new URL('index.html', UI), 'utf8').matchAll(/href="\/([^"]+\.mjs)"/g)].map((m) => m[1]);
+    expect(preloaded.sort()).toEqual(files.filter((f) => f !== 'app.mjs').sort());
     expect(isAsset('/tsconfig.json')).toBe(false);
     expect(isAsset('/../api/types.ts')).toBe(false);
   });

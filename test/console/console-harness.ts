@@ -28,10 +28,12 @@ export interface ConsoleOptionsForTest {
   /** The served pipeline's stand-in (default: one with only a version). */
   opened?: OpenedPipeline;
   extra?: Pick<ConsoleSource, 'recentRuns' | 'webhookAck'>;
+  /** Default: a fresh memory store (the bench passes a lowdb one). */
+  store?: Store;
 }
 
 export async function startConsole(options: ConsoleOptionsForTest = {}): Promise<ConsoleHarness> {
-  const store = createMemoryStore();
+  const store = options.store ?? createMemoryStore();
   if (options.quarantine) {
     await store.commit({ pipeline: 'people', runId: 'seed', mirror: { upsert: [], remove: [] }, desired: { upsert: [], remove: [] }, actual: { upsert: [], remove: [] }, audit: [], quarantine: { park: options.quarantine, release: [] }, pending: { set: [], clear: [] } });
   }

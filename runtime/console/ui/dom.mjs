@@ -30,8 +30,10 @@ export function append(el, children) {
 
 /** A JSON value as one line of text: strings as they are, a missing value as a dash. @param {unknown} v */
 export const show = (v) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+// One formatter for the page: toLocaleString builds a new one per call, which a 1,000-event trail feels.
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 /** @param {string | undefined} iso */
-export const when = (iso) => (iso ? new Date(iso).toLocaleString() : 'never');
+export const when = (iso) => (iso ? DATE_TIME.format(new Date(iso)) : 'never');
 /** @param {number} ms */
 export const duration = (ms) => (ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
 export const enc = encodeURIComponent;
