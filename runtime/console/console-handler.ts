@@ -10,6 +10,7 @@ import { planNow } from './api/plan.ts';
 import { quarantinePage } from './api/quarantine.ts';
 import { parseReplayRequest, replay } from './api/replay.ts';
 import { pageBounds, type ConsoleSource } from './api/source.ts';
+import { parseRunNowRequest, runNow } from './api/run-now.ts';
 import { recentRuns } from './api/runs.ts';
 import { recordTrail } from './api/trail.ts';
 import type { SessionInfo } from './api/types.ts';
@@ -32,7 +33,7 @@ export interface ConsoleOptions {
 }
 
 const BODY_LIMIT = 16 * 1024;
-const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|plan|coverage|runs|records\/([^/]+)\/trail)$/;
+const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|run|plan|coverage|runs|records\/([^/]+)\/trail)$/;
 
 function decoded(segment: string): string | undefined {
   try {
@@ -83,6 +84,13 @@ export function createConsole(options: ConsoleOptions): (request: IncomingMessag
       const wanted = parseReplayRequest(await readJsonBody(request, BODY_LIMIT));
       if (!wanted) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', 'Say which records to replay: one recordKey, one code, or all.');
       return sendJson(response, 202, await replay(source, name, wanted));
+    }
+    if (action === 'run') {
+      if (!post) return sendError(response, 405, 'MLC_CONSOLE_BAD_REQUEST', 'A run is asked for with a POST.', { allow: 'POST' });
+      if (session.role !== 'operator') return sendError(response, 403, 'MLC_CONSOLE_FORBIDDEN', 'Only an operator may start a run.');
+      const wanted = parseRunNowRequest(await readJsonBody(request, BODY_LIMIT));
+      if (!wanted) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', "Say which run: mode 'changed' or 'full'.");
+      return sendJson(response, 202, await runNow(source, name, wanted));
     }
     if (post) return sendError(response, 405, 'MLC_CONSOLE_BAD_REQUEST', 'This address only answers GET.', { allow: 'GET' });
     if (action === 'plan') {

@@ -96,6 +96,17 @@ export interface ReplayResponse {
   jobId?: string;
 }
 
+/** POST /api/pipelines/:name/run (operator): queue a run now. */
+export interface RunNowRequest {
+  mode: 'changed' | 'full';
+}
+
+export interface RunNowResponse {
+  pipeline: string;
+  mode: RunNowRequest['mode'];
+  jobId: string;
+}
+
 /** GET /api/pipelines/:name/plan: the same document as `plan --format json`. */
 export type PlanResponse = PlanDocument;
 

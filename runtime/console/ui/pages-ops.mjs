@@ -8,6 +8,7 @@ import { enc, h, status, table, when } from './dom.mjs';
 /** @typedef {import('../api/types.ts').QuarantineResponse} QuarantineResponse */
 /** @typedef {import('../api/types.ts').ReplayRequest} ReplayRequest */
 /** @typedef {import('../api/types.ts').ReplayResponse} ReplayResponse */
+/** @typedef {import('../api/types.ts').RunNowRequest} RunNowRequest */
 /** @typedef {import('./dom.mjs').Child} Child */
 
 const STATE_WORDS = { ok: 'working', degraded: 'working, with records waiting', failing: 'stopped by an error' };
@@ -27,6 +28,7 @@ export function drawPipelines(data) {
         p.lastError ? h('p', { class: 'error' }, `Last error: ${p.lastError}`) : null,
         table('Last run', ['Read', 'Waiting to retry', 'Drift found', 'Quarantined'], p.lastRun ? [[p.lastRun.read, p.lastRun.pending, p.lastRun.drift, p.lastRun.quarantined]] : [], 'No run since the connector started.'),
         h('p', {}, causes ? `Quarantined: ${causes}.` : 'Nothing is quarantined.'),
+        h('p', { class: 'actions' }, runButton(p.name, 'changed', 'Look for changes now'), ' ', runButton(p.name, 'full', 'Run everything now')),
         h('p', { class: 'links' }, [['quarantine', 'Quarantine'], ['plan', 'Plan'], ['coverage', 'Coverage'], ['runs', 'Runs and metrics']].map(([route, label]) => h('a', { href: `#/${route}/${name}` }, label))),
         table('Waiting to retry', ['Item', 'Attempts', 'Next attempt', 'Last error'], p.pending.map((x) => [`${x.entity}/${x.key}`, x.attempts, when(x.nextAttemptAt), x.lastError]), 'No change is waiting to be retried.'),
       ),
@@ -36,24 +38,33 @@ export function drawPipelines(data) {
   return out;
 }
 
-/** An operator's replay button; a viewer sees it disabled with the reason. @param {string} pipeline @param {ReplayRequest} body @param {string} label */
-function replayButton(pipeline, body, label) {
+/**
+ * An operator's action button; a viewer sees it disabled with the reason. The outcome is announced beside it.
+ * @template T
+ * @param {string} path @param {unknown} body @param {string} label @param {(answer: T) => string} said
+ */
+function actionButton(path, body, label, said) {
   const operator = session.current.role === 'operator';
   const outcome = h('span', { role: 'status', class: 'outcome' });
-  const button = h('button', { type: 'button', disabled: !operator, title: operator ? undefined : 'Only an operator may replay', onclick: async () => {
+  const button = h('button', { type: 'button', disabled: !operator, title: operator ? undefined : 'Only an operator may do this', onclick: async () => {
     button.disabled = true;
     try {
-      /** @type {ReplayResponse} */
-      const r = await api(`/api/pipelines/${enc(pipeline)}/replay`, body);
-      outcome.textContent = ` ${r.queued} record(s) queued for replay.`;
+      outcome.textContent = ` ${said(await api(path, body))}`;
+      outcome.className = 'outcome';
     } catch (error) {
       outcome.textContent = ` ${failureText(error)}`;
       outcome.className = 'outcome error';
-      button.disabled = false;
     }
+    button.disabled = false;
   } }, label);
   return h('span', {}, button, outcome);
 }
+
+/** @param {string} pipeline @param {ReplayRequest} body @param {string} label */
+const replayButton = (pipeline, body, label) => actionButton(`/api/pipelines/${enc(pipeline)}/replay`, body, label, (/** @type {ReplayResponse} */ r) => `${r.queued} record(s) queued for replay.`);
+
+/** @param {string} pipeline @param {RunNowRequest['mode']} mode @param {string} label */
+const runButton = (pipeline, mode, label) => actionButton(`/api/pipelines/${enc(pipeline)}/run`, { mode }, label, () => (mode === 'full' ? 'A full run is queued.' : 'A look for changes is queued.'));
 
 /** @param {QuarantineResponse} q @param {number} cursor @returns {Child[]} */
 export function drawQuarantine(q, cursor) {
