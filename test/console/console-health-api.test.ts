@@ -2,7 +2,7 @@
 // (the `coverage` command's model), and the last day's runs joined with serve's own batch timings.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CoverageResponse, RunsResponse } from '../../runtime/console/api/types.ts';
+import type { CoverageResponse, PipelinesResponse, RunsResponse } from '../../runtime/console/api/types.ts';
 import type { OpenedPipeline } from '../../runtime/engine/open-pipeline.ts';
 import { loadMappingTable } from '../../runtime/load/mapping-table.ts';
 import type { AuditEvent } from '../../runtime/store/store.ts';
@@ -77,5 +77,7 @@ describe('console runs and metrics', () => {
       { hour: '2026-11-28T08:00:00.000Z', read: 1, quarantined: 1 },
     ]);
     expect(body.webhookAck).toEqual(latency);
+    const list = await getJson<PipelinesResponse>('/api/pipelines');
+    expect(list.body.pipelines[0]?.lastRunByKind).toEqual([{ kind: 'keys', startedAt: '2026-11-28T08:30:00.000Z', durationMs: 2500, read: 1, quarantined: 1 }]);
   });
 });

@@ -17,6 +17,7 @@ export async function pipelineView(source: ConsoleSource, name: string, file: st
   const quarantinedByCause: Record<string, number> = {};
   for (const q of quarantine.byCause) quarantinedByCause[q.code] = (quarantinedByCause[q.code] ?? 0) + q.count;
   const status = source.status(name);
+  const lastOfKind = new Map((source.recentRuns?.(name) ?? []).map((r) => [r.kind, r]));
   return {
     name,
     file,
@@ -26,6 +27,7 @@ export async function pipelineView(source: ConsoleSource, name: string, file: st
     ...(status?.lastSuccessAt ? { lastSuccessAt: status.lastSuccessAt } : {}),
     ...(status?.lastError ? { lastError: status.lastError } : {}),
     ...(status?.lastSummary ? { lastRun: { ...status.lastSummary } } : {}),
+    lastRunByKind: [...lastOfKind.values()].map((r) => ({ kind: r.kind, startedAt: r.startedAt, durationMs: Date.parse(r.endedAt) - Date.parse(r.startedAt), read: r.read, quarantined: r.quarantined })),
     pending: pending.map((p) => ({ entity: p.entity, key: p.key, attempts: p.attempts, lastError: p.lastError, since: p.since, ...(nextJob ? { nextAttemptAt: nextJob } : {}) })),
     quarantinedByCause,
     queuedJobs: jobs.length,

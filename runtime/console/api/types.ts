@@ -40,6 +40,8 @@ export interface PipelineView {
   lastError?: string;
   /** Outcome counts of the last run. */
   lastRun?: { read: number; pending: number; drift: number; quarantined: number };
+  /** The last batch this serve process ran of each kind (keys: webhooks, changed: a poll, full, replay). */
+  lastRunByKind: { kind: string; startedAt: string; durationMs: number; read: number; quarantined: number }[];
   pending: PendingView[];
   quarantinedByCause: Record<string, number>;
   queuedJobs: number;

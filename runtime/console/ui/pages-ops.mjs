@@ -2,7 +2,7 @@
 // The pipelines page (each pipeline at a glance) and the quarantine page (grouped by cause, paged,
 // with replay for operators).
 import { api, failureText, session } from './api.mjs';
-import { enc, h, status, table, when } from './dom.mjs';
+import { duration, enc, h, status, table, when } from './dom.mjs';
 
 /** @typedef {import('../api/types.ts').PipelinesResponse} PipelinesResponse */
 /** @typedef {import('../api/types.ts').QuarantineResponse} QuarantineResponse */
@@ -11,6 +11,8 @@ import { enc, h, status, table, when } from './dom.mjs';
 /** @typedef {import('../api/types.ts').RunNowRequest} RunNowRequest */
 /** @typedef {import('./dom.mjs').Child} Child */
 
+/** @type {Record<string, string>} */
+const KIND_WORDS = { keys: 'Webhooks', changed: 'Poll for changes', full: 'Full run', replay: 'Replay' };
 const STATE_WORDS = { ok: 'working', degraded: 'working, with records waiting', failing: 'stopped by an error' };
 
 /** @param {PipelinesResponse} data @returns {Child[]} */
@@ -27,6 +29,7 @@ export function drawPipelines(data) {
         h('p', { class: 'meta' }, `File ${p.file} · version ${p.version} · last run ${when(p.lastRunAt)} · last success ${when(p.lastSuccessAt)} · ${p.queuedJobs} job(s) queued`),
         p.lastError ? h('p', { class: 'error' }, `Last error: ${p.lastError}`) : null,
         table('Last run', ['Read', 'Waiting to retry', 'Drift found', 'Quarantined'], p.lastRun ? [[p.lastRun.read, p.lastRun.pending, p.lastRun.drift, p.lastRun.quarantined]] : [], 'No run since the connector started.'),
+        table('Last run by trigger', ['Trigger', 'Started', 'Duration', 'Read', 'Quarantined'], p.lastRunByKind.map((r) => [KIND_WORDS[r.kind] ?? r.kind, when(r.startedAt), duration(r.durationMs), r.read, r.quarantined]), 'This connector process has not run a batch yet.'),
         h('p', {}, causes ? `Quarantined: ${causes}.` : 'Nothing is quarantined.'),
         h('p', { class: 'actions' }, runButton(p.name, 'changed', 'Look for changes now'), ' ', runButton(p.name, 'full', 'Run everything now')),
         h('p', { class: 'links' }, [['quarantine', 'Quarantine'], ['plan', 'Plan'], ['coverage', 'Coverage'], ['runs', 'Runs and metrics']].map(([route, label]) => h('a', { href: `#/${route}/${name}` }, label))),
