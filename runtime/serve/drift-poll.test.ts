@@ -21,7 +21,8 @@ describe('drift polling', () => {
   let evaluator: IsolatedEvaluator;
   let opened: OpenedPipeline;
   let probe: SinkProbe;
-  const now = new Date('2026-11-28T12:00:00Z');
+  // Ahead of the wall clock: the store stamps an enqueued job with the real time, so it must be due at `now`.
+  const now = new Date('2030-11-28T12:00:00Z');
 
   beforeEach(async () => {
     const dir = copyFixture();

@@ -21,7 +21,7 @@ describe('serve worker under long faults', () => {
   beforeEach(async () => {
     fixture = await openWorkerFixture();
     ({ store, opened, probe } = fixture);
-    now = new Date('2026-11-28T12:00:00Z');
+    now = new Date('2030-11-28T12:00:00Z');
   });
   afterEach(() => fixture.close());
 
@@ -52,7 +52,7 @@ describe('serve worker under long faults', () => {
     const w = createWorker({ store, pipeline: () => busy, logger: silentLogger(), clock, random: () => 0.5 });
     const ran = await drive(w, new Date(now.getTime() + 3_600_000), 50);
     // Retry-After 20 s: attempts at 0, 20 and 40 s; the next would start at 60 s, past the 45 s deadline.
-    expect(ran.map((d) => (d.getTime() - Date.parse('2026-11-28T12:00:00Z')) / 1000)).toEqual([0, 20, 40]);
+    expect(ran.map((d) => (d.getTime() - Date.parse('2030-11-28T12:00:00Z')) / 1000)).toEqual([0, 20, 40]);
     const [entry] = await store.quarantine.list({ pipeline: 'test-headcount' });
     expect(entry?.cause).toMatch(/deadline of 45 s/);
   });

@@ -20,7 +20,7 @@ describe('serve worker', () => {
   beforeEach(async () => {
     fixture = await openWorkerFixture();
     ({ store, opened, probe } = fixture);
-    now = new Date('2026-11-28T12:00:00Z');
+    now = new Date('2030-11-28T12:00:00Z');
   });
   afterEach(() => fixture.close());
 
@@ -39,7 +39,7 @@ describe('serve worker', () => {
     expect(await store.jobs.list('test-headcount')).toEqual([]);
     expect(await w.step()).toBe(false);
     // The console's runs page: one batch, its kind and times (the clock is fixed here).
-    expect(w.recentRuns('test-headcount')).toMatchObject([{ kind: 'keys', read: 3, startedAt: '2026-11-28T12:00:00.000Z', endedAt: '2026-11-28T12:00:00.000Z' }]);
+    expect(w.recentRuns('test-headcount')).toMatchObject([{ kind: 'keys', read: 3, startedAt: '2030-11-28T12:00:00.000Z', endedAt: '2030-11-28T12:00:00.000Z' }]);
   });
 
   it("puts a transient failure back at the remote's Retry-After, then quarantines its records after the last attempt", async () => {
@@ -63,7 +63,7 @@ describe('serve worker', () => {
       await w.step();
     }
     // The fixture's policy allows 3 attempts: two waits of exactly 7 s, then quarantine.
-    expect(attempts).toEqual(['2026-11-28T12:00:00.000Z', '2026-11-28T12:00:07.000Z', '2026-11-28T12:00:14.000Z']);
+    expect(attempts).toEqual(['2030-11-28T12:00:00.000Z', '2030-11-28T12:00:07.000Z', '2030-11-28T12:00:14.000Z']);
     const quarantined = await store.quarantine.list({ pipeline: 'test-headcount' });
     expect(quarantined.map((q) => [q.recordKey, q.code])).toEqual([['5', 'MLC_REMOTE_UNAVAILABLE']]);
     expect(quarantined[0]?.cause).toMatch(/503.*gave up after 3 attempts/);

@@ -19,7 +19,7 @@ import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } 
 const HOUR = 3_600_000;
 const MAX_INTERVAL = 300_000;
 const MAX_ATTEMPTS = 8;
-const T0 = Date.parse('2026-11-28T12:00:00Z');
+const T0 = Date.parse('2030-11-28T12:00:00Z');
 
 /** A fixed-seed generator, so the jittered schedule is the same in every run. */
 function seeded(seed: number): () => number {
