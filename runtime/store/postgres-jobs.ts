@@ -6,7 +6,7 @@
 // a lease; a caller's `now` only shifts that clock by how far `now` is from the caller's own clock
 // (tests pass fixed times; a worker passes its clock, ≈ 0 shift, even when that clock is wrong).
 import { MlcError } from '../errors.ts';
-import { inTransaction, type PgPool } from '../lib/pg.ts';
+import { inTransaction, type PgClient, type PgPool } from '../lib/pg.ts';
 import type { Job, Store } from './store.ts';
 
 /** Arbitrary constant: claims take this lock for their few milliseconds, so two replicas never lease two jobs of one pipeline. */
@@ -46,14 +46,17 @@ const toJob = (r: JobRow, withFence = false): Job => ({
 const lost = (id: string, fence: number): MlcError =>
   new MlcError('MLC_STORE_LEASE_LOST', `the lease on job ${id} ran out or was taken by another replica (fencing token ${fence}); this replica's late write was refused`);
 
+/** Inside a transaction: refuses (MLC_STORE_LEASE_LOST) unless claim `fence` of job `id` still holds its lease; the row stays locked until COMMIT. */
+export async function holdFence(client: PgClient, id: string, fence: number): Promise<void> {
+  const held = await client.query(`SELECT 1 FROM mlc_jobs WHERE id = $2 AND fence = $3 AND lease_until > ${NOW} FOR UPDATE`, [0, id, fence]);
+  if (held.rowCount === 0) throw lost(id, fence);
+}
+
 export function postgresJobs(pool: PgPool): Store['jobs'] & { heartbeat: NonNullable<Store['jobs']['heartbeat']> } {
   /** Runs `write` only while the claim `fence` of job `id` still holds its lease. */
   const fenced = (id: string, fence: number | undefined, write: (client: { query: PgPool['query'] }) => Promise<unknown>): Promise<void> =>
     inTransaction(pool, async (client) => {
-      if (fence !== undefined) {
-        const held = await client.query(`SELECT 1 FROM mlc_jobs WHERE id = $2 AND fence = $3 AND lease_until > ${NOW} FOR UPDATE`, [0, id, fence]);
-        if (held.rowCount === 0) throw lost(id, fence);
-      }
+      if (fence !== undefined) await holdFence(client, id, fence);
       await write(client);
     });
 

@@ -6,7 +6,7 @@ import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { createPgPool, inTransaction, listenWithReconnect, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
 import { redactUrl } from '../util/redact-url.ts';
-import { JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
+import { holdFence, JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
 import { migrate } from './postgres-schema.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
 import type { ActualItem, DesiredItem } from '../connectors/definition.ts';
@@ -16,6 +16,8 @@ const AUDIT_PAGE = 500;
 async function applyCommit(client: PgClient, batch: BatchCommit): Promise<void> {
   const p = batch.pipeline;
   const q = (sql: string, values: unknown[]) => client.query(sql, values);
+  // First, in the same transaction: a replica whose lease ran out writes nothing of its batch.
+  if (batch.fence) await holdFence(client, batch.fence.jobId, batch.fence.token);
   for (const entry of batch.mirror.upsert) await q('INSERT INTO mlc_mirror (pipeline, key, entry) VALUES ($1, $2, $3) ON CONFLICT (pipeline, key) DO UPDATE SET entry = EXCLUDED.entry', [p, entry.key, entry]);
   if (batch.mirror.remove.length > 0) await q('DELETE FROM mlc_mirror WHERE pipeline = $1 AND key = ANY($2)', [p, batch.mirror.remove]);
   for (const table of ['desired', 'actual'] as const) {

@@ -70,6 +70,8 @@ export interface BatchCommit {
   pending: { set: PendingChange[]; clear: { entity: string; key: string }[] };
   /** Absent for keyed and replay batches; otherwise the last page's, after the sink answered. */
   checkpoint?: Checkpoint;
+  /** The claim this batch runs under (stores shared by replicas): the whole commit is refused (MLC_STORE_LEASE_LOST) once that lease is lost. */
+  fence?: { jobId: string; token: number };
 }
 
 export type JobKind = 'keys' | 'changed' | 'full' | 'replay';
