@@ -139,7 +139,26 @@ export interface Store {
   state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
   /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */
   commit(batch: BatchCommit): Promise<void>;
+  /** What `store export|import` needs beyond the per-pipeline reads: enumerating what is kept, and restoring jobs as they were. */
+  transfer: StoreTransfer;
   /** Stores shared by replicas: calls `onWake` when any replica enqueues a job (a wake-up; polling still guarantees progress). Closed with the store. */
   onJobs?(onWake: () => void): { close(): Promise<void> };
   close(): Promise<void>;
+}
+
+export interface StateEntry {
+  scope: string;
+  key: string;
+  value: Json;
+}
+
+export interface StoreTransfer {
+  /** Every pipeline the store holds anything for (state, jobs, inbox, quarantine). */
+  pipelines(): Promise<string[]>;
+  state(): Promise<StateEntry[]>;
+  /** Dedupe keys of enqueued jobs (cron ticks): a restored store does not make a tick's job again. */
+  dedupeKeys(): Promise<{ key: string; jobId?: string }[]>;
+  /** Adds a job with its attempts, due time and last error (a new id), tied to `dedupeKey`; not when that key is already kept (the tick's job was made). Returns the job's id. */
+  restoreJob(job: Omit<Job, 'id' | 'fence'>, dedupeKey?: string): Promise<string>;
+  restoreDedupeKey(key: string): Promise<void>;
 }
