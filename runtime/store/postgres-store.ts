@@ -6,7 +6,8 @@ import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { createPgPool, inTransaction, listenWithReconnect, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
 import { redactUrl } from '../util/redact-url.ts';
-import { holdFence, JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
+import { holdFence, JOBS_CHANNEL, postgresJobs, type ClaimObservation } from './postgres-jobs.ts';
+import { inBatches, postgresOperations, PRUNE_BATCH } from './postgres-operations.ts';
 import { migrate } from './postgres-schema.ts';
 import { postgresTransfer } from './postgres-transfer.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
@@ -62,6 +63,7 @@ export interface PostgresStoreOptions extends PgPoolOptions {}
 
 export interface PostgresStore extends Store {
   pool: PgPool;
+  operations: NonNullable<Store['operations']>;
   jobs: ReturnType<typeof postgresJobs>;
   /** Calls `onWake` when any replica enqueues a job, and after each reconnect of the listener. */
   onJobs(onWake: () => void): { close(): Promise<void> };
@@ -80,6 +82,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const field = async <T>(sql: string, values: unknown[], name: string): Promise<T[]> => (await rows<Record<string, T>>(sql, values)).map((r) => r[name] as T);
 
   const listeners = new Set<{ close(): Promise<void> }>();
+  const claims = { listeners: new Set<(claim: ClaimObservation) => void>() };
   return {
     pool,
     onJobs(onWake) {
@@ -97,7 +100,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await pool.query('DELETE FROM mlc_inbox WHERE id = ANY($1::bigint[])', [ids.map((id) => id.replace(/^inbox-/, ''))]);
       },
     },
-    jobs: postgresJobs(pool),
+    jobs: postgresJobs(pool, (claim) => {
+      for (const listener of claims.listeners) listener(claim);
+    }),
+    operations: postgresOperations(pool, claims),
     checkpoints: {
       async get(pipeline) {
         const [row] = await rows<{ value: Json }>('SELECT value FROM mlc_checkpoints WHERE pipeline = $1', [pipeline]);
@@ -113,9 +119,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     pending: { list: (pipeline) => field<PendingChange>('SELECT change FROM mlc_pending WHERE pipeline = $1 ORDER BY entity, key', [pipeline], 'change') },
     audit: {
       query: (filter) => queryAudit(pool, filter),
-      async prune(before) {
-        return (await pool.query('DELETE FROM mlc_audit WHERE at < $1', [before.toISOString()])).rowCount ?? 0;
-      },
+      // Oldest first, a bounded batch per statement: a long trail is pruned without one long lock.
+      prune: (before) =>
+        inBatches(async () => (await pool.query(`DELETE FROM mlc_audit WHERE seq IN (SELECT seq FROM mlc_audit WHERE at < $1 ORDER BY seq LIMIT ${PRUNE_BATCH})`, [before.toISOString()])).rowCount ?? 0),
     },
     quarantine: {
       list: (filter) =>
