@@ -5,7 +5,7 @@
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { ioLogger } from './io-logger.ts';
 import { createServiceMetrics } from '../lib/metrics.ts';
-import { startStoreOperations } from '../store/store-operations.ts';
+import { startStoreOperations, workerLease } from '../store/store-operations.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
@@ -90,7 +90,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const secrets = createSecretResolver(secretLocations(values, io));
         const loadOptions = { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal };
         const folder = await loadFolder(dir, loadOptions);
-        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
+        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics, ...workerLease(store, io.env) });
         // A shared store (PostgreSQL): claim metrics, queue depth, the database in /readyz, scheduled retention.
         const storeOps = startStoreOperations(store, { metrics, logger, retentionDays: () => [...folder.pipelines.values()].map((p) => p.opened.compiled.policies.audit.retentionDays) });
         const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });

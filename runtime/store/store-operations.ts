@@ -76,3 +76,16 @@ export function startStoreOperations(store: Store, options: StoreOperationsOptio
     stop: () => clearInterval(timer),
   };
 }
+
+/** Default lease on a store with heartbeats: a killed replica's job is taken over within this long. */
+export const SHARED_LEASE_MS = 15_000;
+
+/**
+ * The worker's lease on this store: short where heartbeats keep it alive while a batch runs (a killed
+ * replica's job moves on within seconds; ML_CONNECTOR_LEASE_MS tunes it), the worker's own default elsewhere.
+ */
+export function workerLease(store: Store, env: NodeJS.ProcessEnv): { leaseMs?: number } {
+  if (!store.jobs.heartbeat) return {};
+  const given = Number(env.ML_CONNECTOR_LEASE_MS);
+  return { leaseMs: Number.isInteger(given) && given >= 300 ? given : SHARED_LEASE_MS };
+}
