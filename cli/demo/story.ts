@@ -1,17 +1,15 @@
 // The demo's story, step by step, each a small function that prints what it does in plain words:
 // authorize, backfill, the move from Warehouse to Yard, the webhook, the ledger before and after, and
 // the moved employee's audit trail.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CliIo, Command } from '../../runtime/cli/command.ts';
 import { runConnect } from '../../runtime/cli/connect-command.ts';
 import type { ConnectorRegistry } from '../../runtime/connectors/registry.ts';
-import { parseTrustedYaml } from '../../runtime/lib/yaml.ts';
 import { openStore } from '../../runtime/store/open-store.ts';
 import type { AuditEvent } from '../../runtime/store/store.ts';
 import type { JsonObject } from '../../runtime/connectors/definition.ts';
 import { call } from './https-call.ts';
 import type { CostCenter } from './ledger-view.ts';
+import { currentRoster, mappingCodes } from './roster-model.ts';
 import type { StandIns } from './stand-ins.ts';
 import { PIPELINE_FILE, type Workspace } from './workspace.ts';
 
@@ -67,24 +65,10 @@ export interface Mover {
 
 /** An active Warehouse employee, with the cost centers before and after the move (codes from the mapping tables). */
 export function pickMover(standIns: StandIns, workspace: Workspace): Mover {
-  const company = standIns.sandbox.admin.company('keystone');
-  const codes = (table: string): Map<string, string> => {
-    const doc = parseTrustedYaml(readFileSync(join(workspace.work, 'mappings', `${table}.yaml`), 'utf8')) as { rows: { from: string; to: string }[] };
-    return new Map(doc.rows.map((r) => [r.from.toLowerCase(), r.to]));
-  };
-  const [divisions, departments, locations] = [codes('divisions'), codes('departments'), codes('locations')];
-  const option = (alias: 'division' | 'department' | 'location', id: number | null): string => company.lists[alias].options.find((o) => o.id === id)?.name ?? '';
-  const today = new Date().toISOString().slice(0, 10);
-  for (const e of Object.values(company.employees)) {
-    if (e.deleted || e.status !== 'Active') continue;
-    const job = [...e.jobInfo].filter((r) => r.date <= today).sort((a, b) => (a.date < b.date ? 1 : -1))[0];
-    if (!job || option('department', job.departmentId) !== 'Warehouse') continue;
-    const division = divisions.get(option('division', job.divisionId).toLowerCase());
-    const location = locations.get(option('location', job.locationId).toLowerCase());
-    const yard = departments.get('yard');
-    const warehouse = departments.get('warehouse');
-    if (!division || !location || !yard || !warehouse) continue;
-    return { id: String(e.id), name: `${e.firstName} ${e.lastName}`, from: { division, department: warehouse, location }, to: { division, department: yard, location } };
+  const yard = mappingCodes(workspace, 'departments').get('yard');
+  for (const e of currentRoster(standIns, workspace)) {
+    if (e.department !== 'Warehouse' || !e.center || !yard) continue;
+    return { id: e.id, name: e.name, from: e.center, to: { ...e.center, department: yard } };
   }
   throw new Error('the sandbox has no active Warehouse employee to move');
 }

@@ -121,8 +121,6 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             await replayIfFixed([...outcome.added, ...outcome.replaced]);
           },
         });
-        // The version that quarantined them may be older than the one starting now (a fix merged while stopped).
-        await replayIfFixed([...folder.pipelines.keys()]);
         const onHangUp = (): void => void live.reload('SIGHUP').catch((error: unknown) => logger.error({ err: error }, 'reload failed; the running versions stay'));
         process.on('SIGHUP', onHangUp);
         const server = await startServiceServer({
@@ -158,6 +156,9 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           },
         });
         worker.start();
+        // The version that quarantined them may be older than the one starting now (a fix merged while
+        // stopped). Looked at after the port is open: a long quarantine must not keep webhooks waiting.
+        const startupReplay = replayIfFixed([...folder.pipelines.keys()]);
         store.onJobs?.(() => worker.wake());
         io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...live.routes().keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {
@@ -168,6 +169,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         server.drain();
         process.off('SIGHUP', onHangUp);
         await live.stop();
+        await startupReplay;
         await driftPoller.stop();
         await worker.stop(graceMs);
         storeOps.stop();

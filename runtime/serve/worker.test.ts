@@ -1,41 +1,28 @@
 // The serve worker against the memory store and the test connectors: keyed jobs coalesced into one
 // batch, failures steered by class, retries bounded, nothing dropped.
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRegistry } from '../connectors/registry.ts';
-import { openPipeline, type OpenedPipeline } from '../engine/open-pipeline.ts';
+import type { OpenedPipeline } from '../engine/open-pipeline.ts';
 import { MlcError } from '../errors.ts';
-import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { silentLogger } from '../lib/log.ts';
-import { createSecretResolver } from '../secrets/resolver.ts';
-import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/store.ts';
-import { copyFixture } from '../../test/support/engine-harness.ts';
-import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } from '../../test/support/test-connectors.ts';
+import type { SinkProbe } from '../../test/support/test-connectors.ts';
+import { openWorkerFixture, type WorkerFixture } from '../../test/support/worker-fixture.ts';
 import { createWorker } from './worker.ts';
 
 describe('serve worker', () => {
+  let fixture: WorkerFixture;
   let store: Store;
-  let evaluator: IsolatedEvaluator;
   let opened: OpenedPipeline;
   let probe: SinkProbe;
   let now: Date;
   const clock = () => now;
 
   beforeEach(async () => {
-    const dir = copyFixture();
-    probe = { effects: [], keysSeen: [] };
-    store = createMemoryStore();
-    evaluator = new IsolatedEvaluator();
+    fixture = await openWorkerFixture();
+    ({ store, opened, probe } = fixture);
     now = new Date('2026-11-28T12:00:00Z');
-    const registry = createRegistry([testSourceDefinition(sourceData(30)), testSinkDefinition(probe)]);
-    opened = await openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), store, logger: silentLogger(), evaluator, runId: 'test', signal: new AbortController().signal });
   });
-  afterEach(async () => {
-    await opened.close();
-    await evaluator.close();
-    await store.close();
-  });
+  afterEach(() => fixture.close());
 
   const worker = (pipeline: OpenedPipeline = opened) => createWorker({ store, pipeline: () => pipeline, logger: silentLogger(), clock, random: () => 0.5 });
 
