@@ -118,7 +118,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   state.counters.held = candidates.filter(held).length;
   candidates = candidates.filter((item) => !held(item));
   const actual = await readActualFor(options.sink, pipeline.entities, candidates, scope, { signal });
-  const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name) }).filter(
+  const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name, options.runId) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
   if (options.plan) {
