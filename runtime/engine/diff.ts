@@ -28,7 +28,7 @@ export function idempotencyKeyFor(pipeline: string, runId: string): DiffOptions[
 }
 
 /** A desired item is active unless it says otherwise; only compared fields make an update. */
-function differs(spec: EntitySpec, desired: JsonObject, actual: ActualItem): boolean {
+export function differs(spec: EntitySpec, desired: JsonObject, actual: ActualItem): boolean {
   for (const field of spec.compared) {
     if (field === 'active') {
       if ((desired.active ?? true) !== actual.active) return true;

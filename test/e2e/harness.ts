@@ -9,7 +9,7 @@ import { startStandIns, type StandIns } from '../../cli/demo/stand-ins.ts';
 import { authorize } from '../../cli/demo/story.ts';
 import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace, type Workspace } from '../../cli/demo/workspace.ts';
 import { replayCommand, runCommand } from '../../runtime/cli/run-command.ts';
-import { quarantineListCommand } from '../../runtime/cli/state-commands.ts';
+import { auditCommand, quarantineListCommand } from '../../runtime/cli/state-commands.ts';
 import { freePort } from '../../runtime/util/free-port.ts';
 import { repoRoot } from '../support/cli.ts';
 import { sageReader, type SageReader, type SageView } from './sage-state.ts';
@@ -23,7 +23,7 @@ export interface E2e {
   sage: SageReader;
   period: string;
   /** Runs a command in-process; returns its exit code and what it printed. */
-  command(name: 'run' | 'replay' | 'quarantine', args: string[]): Promise<{ code: number; out: string }>;
+  command(name: 'run' | 'replay' | 'quarantine' | 'audit', args: string[]): Promise<{ code: number; out: string }>;
   runOnce(mode?: 'full' | 'changed-since'): Promise<{ code: number; out: string }>;
   view(): Promise<SageView>;
   headcount(center: string): Promise<number | undefined>;
@@ -47,7 +47,7 @@ export async function startE2e(): Promise<E2e> {
   const io = (out: string[]) => ({ ...quiet, env: workspace.env, cwd: workspace.work, stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) });
   const sage = sageReader(standIns.agent, standIns.agentKey);
   const period = new Date().toISOString().slice(0, 7);
-  const commands = { run: runCommand(registry), replay: replayCommand(registry), quarantine: quarantineListCommand() };
+  const commands = { run: runCommand(registry), replay: replayCommand(registry), quarantine: quarantineListCommand(), audit: auditCommand() };
   const self: E2e = {
     standIns,
     workspace,
