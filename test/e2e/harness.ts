@@ -109,7 +109,8 @@ export async function startE2e(): Promise<E2e> {
 export function sandboxEmployee(e2e: E2e, id: string): { department: string; division: string; location: string } {
   const company = e2e.standIns.sandbox.admin.company('keystone');
   const employee = company.employees[id];
-  const row = employee?.jobInfo.at(-1);
+  const today = new Date().toISOString().slice(0, 10);
+  const row = employee?.jobInfo.filter((r) => r.date <= today).sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id))[0];
   const name = (alias: 'department' | 'division' | 'location', optionId: number | null | undefined) => company.lists[alias].options.find((o) => o.id === optionId)?.name ?? '';
   return { department: name('department', row?.departmentId), division: name('division', row?.divisionId), location: name('location', row?.locationId) };
 }

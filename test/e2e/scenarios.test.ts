@@ -100,6 +100,18 @@ describe('end to end: BambooHR sandbox → pipeline → Sage 100 agent (sim)', (
   // Not yet: the sink can find hand edits (its drift() read), but nothing in the engine calls it, and a
   // run's plan reads the edited value as the actual state and writes the desired one over it. Enable
   // this once the engine schedules the sink's drift check (reported to the lead).
+  it('two job changes on one day (Warehouse → Drivers → Yard, same date): Sage 100 follows the one entered last', async () => {
+    const [mover] = activeIn('30-WHS-01');
+    const counts = () => Promise.all(['30-WHS-01', '30-DRV-01', '30-YRD-01'].map((c) => e2e.headcount(c)));
+    const today = new Date().toISOString().slice(0, 10);
+    e2e.standIns.sandbox.admin.move('keystone', mover as string, { department: 'Drivers', date: today });
+    e2e.standIns.sandbox.admin.move('keystone', mover as string, { department: 'Yard', date: today });
+    expect(sandboxEmployee(e2e, mover as string).department).toBe('Yard');
+    await e2e.runOnce();
+    expect(await counts()).toEqual([activeIn('30-WHS-01').length, activeIn('30-DRV-01').length, activeIn('30-YRD-01').length]);
+    expect(activeIn('30-YRD-01')).toContain(mover);
+  });
+
   it('a hand edit in Sage 100 is drift: reported and left alone under policy report, written back under repair', async () => {
     const drivers = () => e2e.view().then((v) => v.segments.find((s) => s.segment === '03' && s.code === 'DRV')?.description);
     const desired = await drivers();
