@@ -97,6 +97,7 @@ export const ERROR_CATALOGUE = {
   MLC_CONSOLE_BAD_REQUEST: { class: 'usage', summary: "Console: a request the API cannot take (not JSON, bad paging numbers, an unreadable key, an unknown replay choice)." },
   MLC_CONSOLE_NOT_FOUND: { class: 'usage', summary: "Console: no pipeline by that name, or nothing at that address." },
   MLC_CONSOLE_PLAN_FAILED: { class: 'transient', summary: 'Console: the plan page could not be computed now (the source or the sink did not answer); try again later.' },
+  MLC_CONSOLE_COVERAGE_FAILED: { class: 'transient', summary: 'Console: the coverage page could not ask the source for its live values now; try again later.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -4,7 +4,7 @@
 // exits 0 (a batch cut off is run again: its lease runs out and idempotency keys make it harmless).
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { ioLogger } from './io-logger.ts';
-import { createServiceMetrics } from '../lib/metrics.ts';
+import { createServiceMetrics, histogramBuckets } from '../lib/metrics.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
@@ -128,7 +128,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           inbox: jobInbox(store, () => worker.wake()),
           metrics,
           logger,
-          ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake() }, secrets, signal: io.stopSignal }) }),
+          ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake(), recentRuns: (name) => worker.recentRuns(name), webhookAck: (name) => histogramBuckets(metrics.webhookAckSeconds, name) }, secrets, signal: io.stopSignal }) }),
           readiness: async () => {
             const started = process.hrtime.bigint();
             await store.checkpoints.get('__readyz__');

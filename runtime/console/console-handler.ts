@@ -5,10 +5,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMlcError } from '../errors.ts';
 import { listPipelines } from './api/pipelines.ts';
+import { pipelineCoverage } from './api/coverage.ts';
 import { planNow } from './api/plan.ts';
 import { quarantinePage } from './api/quarantine.ts';
 import { parseReplayRequest, replay } from './api/replay.ts';
 import { pageBounds, type ConsoleSource } from './api/source.ts';
+import { parseRunNowRequest, runNow } from './api/run-now.ts';
+import { recentRuns } from './api/runs.ts';
 import { recordTrail } from './api/trail.ts';
 import type { SessionInfo } from './api/types.ts';
 import { parseLoginRequest, roleFor, type SecretGetter } from './auth/credentials.ts';
@@ -30,7 +33,7 @@ export interface ConsoleOptions {
 }
 
 const BODY_LIMIT = 16 * 1024;
-const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|plan|records\/([^/]+)\/trail)$/;
+const PIPELINE_ROUTE = /^\/api\/pipelines\/([^/]+)\/(quarantine|replay|run|plan|coverage|runs|records\/([^/]+)\/trail)$/;
 
 function decoded(segment: string): string | undefined {
   try {
@@ -82,6 +85,13 @@ export function createConsole(options: ConsoleOptions): (request: IncomingMessag
       if (!wanted) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', 'Say which records to replay: one recordKey, one code, or all.');
       return sendJson(response, 202, await replay(source, name, wanted));
     }
+    if (action === 'run') {
+      if (!post) return sendError(response, 405, 'MLC_CONSOLE_BAD_REQUEST', 'A run is asked for with a POST.', { allow: 'POST' });
+      if (session.role !== 'operator') return sendError(response, 403, 'MLC_CONSOLE_FORBIDDEN', 'Only an operator may start a run.');
+      const wanted = parseRunNowRequest(await readJsonBody(request, BODY_LIMIT));
+      if (!wanted) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', "Say which run: mode 'changed' or 'full'.");
+      return sendJson(response, 202, await runNow(source, name, wanted));
+    }
     if (post) return sendError(response, 405, 'MLC_CONSOLE_BAD_REQUEST', 'This address only answers GET.', { allow: 'GET' });
     if (action === 'plan') {
       // A plan reads the source and the sink now; when one cannot answer, say so in its own words.
@@ -90,6 +100,13 @@ export function createConsole(options: ConsoleOptions): (request: IncomingMessag
       if (isMlcError(plan)) return sendError(response, 502, plan.code, `The plan could not be made now: ${plan.message}`);
       return sendJson(response, 200, plan);
     }
+    if (action === 'coverage') {
+      const coverage = await pipelineCoverage(source, name, signal, clock).catch((error: unknown) => (isMlcError(error) ? error : undefined));
+      if (coverage === undefined) return sendError(response, 502, 'MLC_CONSOLE_COVERAGE_FAILED', 'Coverage could not be checked now. Check that the source system answers, then try again.');
+      if (isMlcError(coverage)) return sendError(response, 502, coverage.code, `Coverage could not be checked now: ${coverage.message}`);
+      return sendJson(response, 200, coverage);
+    }
+    if (action === 'runs') return sendJson(response, 200, await recentRuns(source, name, clock()));
     const bounds = pageBounds(query, action === 'quarantine' ? 100 : 200, 1000);
     if (!bounds) return sendError(response, 400, 'MLC_CONSOLE_BAD_REQUEST', 'cursor and limit must be whole numbers (limit at least 1).');
     if (action === 'quarantine') {

@@ -1,5 +1,6 @@
 // Small HTTP helpers for the console: JSON answers with the security headers every answer carries,
-// a bounded JSON body reader, and the loopback test (by socket address only; headers can lie).
+// a bounded JSON body reader, and the loopback test: by socket address, and never for a request a
+// proxy forwarded (a reverse proxy on the same host connects from loopback on behalf of anyone).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from './api/types.ts';
 
@@ -11,7 +12,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-export const isLoopback = (request: IncomingMessage): boolean => LOOPBACK.has(request.socket.remoteAddress ?? '');
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+export const isLoopback = (request: IncomingMessage): boolean => LOOPBACK.has(request.socket.remoteAddress ?? '') && !PROXY_HEADERS.some((h) => request.headers[h] !== undefined);
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers });

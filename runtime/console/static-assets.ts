@@ -6,10 +6,13 @@ import { SECURITY_HEADERS } from './http-io.ts';
 
 const UI_DIR = new URL('./ui/', import.meta.url);
 
+/** The page's ES modules (type-checked in place, shipped as written: no build step). */
+const MODULES = ['app.mjs', 'api.mjs', 'dom.mjs', 'chart.mjs', 'pages-ops.mjs', 'pages-records.mjs', 'pages-health.mjs'];
+
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.mjs': { file: 'app.mjs', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  ...Object.fromEntries(MODULES.map((file) => [`/${file}`, { file, type: 'text/javascript; charset=utf-8' }])),
 };
 
 const cache = new Map<string, Buffer>();

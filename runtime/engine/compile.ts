@@ -30,6 +30,8 @@ export interface CompiledPipeline {
   sink: { type: string; config: Record<string, unknown> };
   /** As loaded, with their schema defaults (serve starts them). */
   triggers: readonly Trigger[];
+  /** The pipeline as loaded: the console's coverage page checks its map steps' tables against the source. */
+  loaded: LoadedPipeline;
 }
 
 /** A setting resolvedStep filled from the schema's default; absent only if the schema lost its default. */
@@ -88,5 +90,6 @@ export function compilePipeline(loaded: LoadedPipeline, pipelinePath: string, re
     tables: [...new Set(loaded.tables.values())],
     source: pipeline.source,
     sink: pipeline.sink,
+    loaded,
   };
 }

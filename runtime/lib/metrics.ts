@@ -41,3 +41,17 @@ export function createServiceMetrics(): ServiceMetrics {
     contentType: registry.contentType,
   };
 }
+
+/** One pipeline's cumulative bucket counts of a histogram (the console draws them; no prom-client type leaves this module). */
+export async function histogramBuckets(histogram: Histogram<'pipeline'>, pipeline: string): Promise<{ count: number; buckets: { leSeconds: number; count: number }[] }> {
+  const { values } = await histogram.get();
+  const mine = values.filter((v) => v.labels.pipeline === pipeline);
+  // prom-client types a histogram's labels as the declared ones; its bucket rows also carry `le`.
+  const le = (v: (typeof values)[number]): string | undefined => (v.labels as Record<string, string | number | undefined>).le?.toString();
+  const buckets = mine
+    .filter((v) => v.metricName?.endsWith('_bucket') && le(v) !== '+Inf')
+    .map((v) => ({ leSeconds: Number(le(v)), count: v.value }))
+    .sort((a, b) => a.leSeconds - b.leSeconds);
+  const count = mine.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  return { count, buckets };
+}

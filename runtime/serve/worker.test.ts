@@ -38,6 +38,8 @@ describe('serve worker', () => {
     expect(reads).toBe(1);
     expect(await store.jobs.list('test-headcount')).toEqual([]);
     expect(await w.step()).toBe(false);
+    // The console's runs page: one batch, its kind and times (the clock is fixed here).
+    expect(w.recentRuns('test-headcount')).toMatchObject([{ kind: 'keys', read: 3, startedAt: '2026-11-28T12:00:00.000Z', endedAt: '2026-11-28T12:00:00.000Z' }]);
   });
 
   it("puts a transient failure back at the remote's Retry-After, then quarantines its records after the last attempt", async () => {

@@ -26,6 +26,19 @@ export interface PipelineStatus {
   lastSummary?: Pick<RunSummary, 'read' | 'pending' | 'drift'> & { quarantined: number };
 }
 
+/** A batch this process finished: the console's runs page shows its duration (audit events carry one time per batch). */
+export interface FinishedRun {
+  runId: string;
+  kind: Job['kind'];
+  startedAt: string;
+  endedAt: string;
+  read: number;
+  quarantined: number;
+  pending: number;
+}
+
+const KEPT_RUNS = 50;
+
 export interface WorkerOptions {
   store: Store;
   /** Looked up per job, so a reload swaps a pipeline between jobs. */
@@ -49,6 +62,8 @@ export interface Worker {
   /** Stops taking jobs; waits for the running one up to the deadline, then aborts it (its lease runs out and it is run again). */
   stop(deadlineMs: number): Promise<void>;
   status(): ReadonlyMap<string, PipelineStatus>;
+  /** The last batches this process finished for a pipeline, oldest first (in memory, at most 50). */
+  recentRuns(pipeline: string): readonly FinishedRun[];
   /** Runs fn between batches, never during one (a reload swaps pipelines, a drift check reads the sink). */
   between<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -63,6 +78,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const pollMs = options.pollMs ?? 1_000;
   const statuses = new Map<string, PipelineStatus>();
+  const finished = new Map<string, FinishedRun[]>();
   const controller = new AbortController();
   let stopping = false;
   let running: Promise<void> | undefined;
@@ -208,7 +224,8 @@ export function createWorker(options: WorkerOptions): Worker {
     const mode: RunMode = job.kind === 'full' ? 'full' : job.kind === 'changed' ? 'changed-since' : 'keys';
     // A replay's audit events say so in their run id (and, like every event, carry the pipeline version).
     const runId = `${job.kind === 'replay' ? 'replay-' : ''}${randomUUID().slice(0, 8)}`;
-    setStatus(job.pipeline, { lastRunAt: clock().toISOString() });
+    const startedAt = clock().toISOString();
+    setStatus(job.pipeline, { lastRunAt: startedAt });
     const stopBeating = keepLease(options.store, job, leaseMs, () => options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, 'lease lost: another replica may run this job'));
     try {
       const { summary } = await runBatch({
@@ -239,6 +256,9 @@ export function createWorker(options: WorkerOptions): Worker {
         if (summary.pending === 0) metrics.lastSuccessfulRun.set({ pipeline: job.pipeline }, clock().getTime() / 1000);
       }
       const at = clock().toISOString();
+      const runs = finished.get(job.pipeline) ?? [];
+      runs.push({ runId, kind: job.kind, startedAt, endedAt: at, read: summary.read, quarantined, pending: summary.pending });
+      finished.set(job.pipeline, runs.slice(-KEPT_RUNS));
       setStatus(job.pipeline, {
         state: summary.pending > 0 || quarantined > 0 ? 'degraded' : 'ok',
         lastSummary: { read: summary.read, pending: summary.pending, drift: summary.drift, quarantined },
@@ -301,6 +321,7 @@ export function createWorker(options: WorkerOptions): Worker {
       clearTimeout(timer);
     },
     status: () => statuses,
+    recentRuns: (pipeline) => finished.get(pipeline) ?? [],
     between: (fn) => serial(fn),
   };
 }

@@ -6,6 +6,7 @@ import type { Json } from '../connectors/definition.ts';
 import { crashPoint } from '../util/crash-point.ts';
 import { applyCommit, claimJob, completeJob, enqueueJob, pipelineState, publicJob, retryJob, type StoreDocument } from './document.ts';
 import { itemId, type AuditEvent, type AuditFilter, type BatchCommit, type Store } from './store.ts';
+import { quarantinePageOf } from './quarantine-page.ts';
 
 export interface AuditLog {
   /** Durably appends the events of commit `seq` before the document that names `seq` is written. */
@@ -140,6 +141,7 @@ export function documentStore(backend: DocumentBackend): Store {
             .flatMap(([, state]) => Object.values(state.quarantine))
             .filter((q) => filter.code === undefined || q.code === filter.code),
         ),
+      page: (query) => read((d) => quarantinePageOf(Object.values(pipelineState(d, query.pipeline).quarantine), query)),
     },
     state: {
       get: (scope, key) => read((d) => d.state[itemId(scope, key)]),

@@ -99,6 +99,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           [filter.pipeline ?? null, filter.code ?? null],
           'entry',
         ),
+      async page(query) {
+        const byCause = (await rows<{ code: string; cause: string; count: string }>("SELECT code, entry->>'cause' AS cause, count(*) AS count FROM mlc_quarantine WHERE pipeline = $1 GROUP BY 1, 2", [query.pipeline])).map((r) => ({ code: r.code, cause: r.cause, count: Number(r.count) }));
+        const items = await field<QuarantineEntry>(
+          `SELECT entry FROM mlc_quarantine WHERE pipeline = $1 AND ($2::text IS NULL OR code = $2) ORDER BY entry->>'since' COLLATE "C", record_key COLLATE "C" OFFSET $3 LIMIT $4`,
+          [query.pipeline, query.code ?? null, query.offset, query.limit],
+          'entry',
+        );
+        const count = (of: typeof byCause) => of.reduce((a, c) => a + c.count, 0);
+        return { total: count(byCause), matching: count(query.code === undefined ? byCause : byCause.filter((c) => c.code === query.code)), byCause, items };
+      },
     },
     state: {
       get: async (scope, key) => (await field<Json>('SELECT value FROM mlc_state WHERE scope = $1 AND key = $2', [scope, key], 'value'))[0],

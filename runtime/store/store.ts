@@ -104,6 +104,23 @@ export interface AuditFilter {
   since?: string;
 }
 
+export interface QuarantinePageQuery {
+  pipeline: string;
+  code?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A page of held records (oldest first, then by key) and the pipeline's counts by code and cause. */
+export interface QuarantinePage {
+  /** Held records of the pipeline. */
+  total: number;
+  /** Of those, the ones of `code` (all when no code was asked for). */
+  matching: number;
+  byCause: { code: string; cause: string; count: number }[];
+  items: QuarantineEntry[];
+}
+
 export interface Store {
   inbox: {
     append(entry: Omit<InboxEntry, 'id'>): Promise<string>;
@@ -132,7 +149,11 @@ export interface Store {
     /** Drops whole stretches of the log older than `before` (retention). Returns how many events went. */
     prune(before: Date): Promise<number>;
   };
-  quarantine: { list(filter: { pipeline?: string; code?: string }): Promise<QuarantineEntry[]> };
+  quarantine: {
+    list(filter: { pipeline?: string; code?: string }): Promise<QuarantineEntry[]>;
+    /** One page and the counts, without handing every held record over (the console pages 10,000 this way). */
+    page(query: QuarantinePageQuery): Promise<QuarantinePage>;
+  };
   /** Small key/value state per pipeline and connector (ConnectorContext.state). */
   state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
   /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */

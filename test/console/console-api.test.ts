@@ -80,6 +80,24 @@ describe('console access', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('lets only an operator start a run now, with the CSRF token, as the job a poll or a full run queues', async () => {
+    harness = await startConsole();
+    const url = `${harness.url}/api/pipelines/people/run`;
+    const viewer = await login(harness.url, { token: SECRETS['console-viewer-token'] as string });
+    expect((await post(url, { mode: 'full' }, { cookie: viewer.cookie, 'x-csrf-token': viewer.csrf })).status).toBe(403);
+    const op = await login(harness.url, { token: SECRETS['console-operator-token'] as string });
+    expect((await post(url, { mode: 'full' }, { cookie: op.cookie })).status).toBe(403);
+    expect((await post(url, { mode: 'everything' }, { cookie: op.cookie, 'x-csrf-token': op.csrf })).status).toBe(400);
+    expect((await get(url, op.cookie)).status).toBe(405);
+    expect(await harness.store.jobs.list('people')).toEqual([]);
+    const full = await post(url, { mode: 'full' }, { cookie: op.cookie, 'x-csrf-token': op.csrf });
+    expect(full.status).toBe(202);
+    expect(await post(url, { mode: 'changed' }, { cookie: op.cookie, 'x-csrf-token': op.csrf }).then((r) => r.status)).toBe(202);
+    expect((await harness.store.jobs.list('people')).map((j) => j.kind).sort()).toEqual(['changed', 'full']);
+    expect(((await full.json()) as { jobId: string }).jobId).toMatch(/\S/);
+    expect(harness.wakes.count).toBe(2);
+  });
+
   it('rate-limits login attempts per address', async () => {
     harness = await startConsole();
     const statuses: number[] = [];
@@ -97,6 +115,15 @@ describe('console access', () => {
     expect(info).toMatchObject({ authenticated: true, role: 'operator', loopback: true });
     expect(info.csrf.length).toBeGreaterThan(20);
     expect(response.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  it('asks a request a proxy forwarded to log in, although it arrives on loopback', async () => {
+    harness = await startConsole({ trustLoopback: true });
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const info = (await (await fetch(`${harness.url}/api/session`, { headers: { [header]: header === 'forwarded' ? 'for=203.0.113.7' : '203.0.113.7' } })).json()) as { authenticated: boolean };
+      expect(info.authenticated).toBe(false);
+      expect((await fetch(`${harness.url}/api/pipelines`, { headers: { [header]: '203.0.113.7' } })).status).toBe(401);
+    }
   });
 });
 

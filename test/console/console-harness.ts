@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OpenedPipeline } from '../../runtime/engine/open-pipeline.ts';
+import type { ConsoleSource } from '../../runtime/console/api/source.ts';
 import { createConsole } from '../../runtime/console/console-handler.ts';
 import type { QuarantineEntry, Store } from '../../runtime/store/store.ts';
 import { createMemoryStore } from '../../runtime/store/memory-store.ts';
@@ -21,17 +22,27 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-export async function startConsole(options: { trustLoopback?: boolean; quarantine?: QuarantineEntry[] } = {}): Promise<ConsoleHarness> {
-  const store = createMemoryStore();
+export interface ConsoleOptionsForTest {
+  trustLoopback?: boolean;
+  quarantine?: QuarantineEntry[];
+  /** The served pipeline's stand-in (default: one with only a version). */
+  opened?: OpenedPipeline;
+  extra?: Pick<ConsoleSource, 'recentRuns' | 'webhookAck'>;
+  /** Default: a fresh memory store (the bench passes a lowdb one). */
+  store?: Store;
+}
+
+export async function startConsole(options: ConsoleOptionsForTest = {}): Promise<ConsoleHarness> {
+  const store = options.store ?? createMemoryStore();
   if (options.quarantine) {
     await store.commit({ pipeline: 'people', runId: 'seed', mirror: { upsert: [], remove: [] }, desired: { upsert: [], remove: [] }, actual: { upsert: [], remove: [] }, audit: [], quarantine: { park: options.quarantine, release: [] }, pending: { set: [], clear: [] } });
   }
   const now = { ms: Date.parse('2026-11-28T09:00:00Z') };
   const wakes = { count: 0 };
   // The API reads only compiled.version of an opened pipeline; the rest is never touched here.
-  const opened = { compiled: { version: 'abc1234+d1' } } as unknown as OpenedPipeline;
+  const opened = options.opened ?? ({ compiled: { version: 'abc1234+d1' } } as unknown as OpenedPipeline);
   const handle = createConsole({
-    source: { store, pipelines: () => new Map([['people', { file: 'pipelines/people.yaml', opened }]]), failures: () => new Map(), status: () => undefined, wake: () => void wakes.count++ },
+    source: { store, pipelines: () => new Map([['people', { file: 'pipelines/people.yaml', opened }]]), failures: () => new Map(), status: () => undefined, wake: () => void wakes.count++, ...options.extra },
     secrets: { get: async (name) => SECRETS[name] },
     trustLoopback: options.trustLoopback ?? false,
     sessionTtlMs: 60 * 60_000,

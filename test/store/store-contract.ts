@@ -66,6 +66,24 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it('pages a quarantine oldest first with its counts by code and cause, one pipeline at a time', async () => {
+      let store = await factory.open();
+      const entry = (key: string, code: string, cause: string, second: number, pipeline = 'p') => ({ pipeline, recordKey: key, code, cause, since: `2026-11-28T10:00:0${second}.000Z`, sourceKeys: [key] });
+      await store.commit({ ...emptyBatch('p'), quarantine: { park: [entry('b', 'UNMAPPED', "dept 'X'", 2), entry('a', 'UNMAPPED', "dept 'X'", 2), entry('c', 'UNMAPPED', "dept 'Y'", 1), entry('d', 'REFUSED', 'refused', 3)], release: [] } });
+      await store.commit({ ...emptyBatch('q'), quarantine: { park: [entry('z', 'UNMAPPED', "dept 'X'", 0, 'q')], release: [] } });
+      store = await reopen(store);
+      const all = await store.quarantine.page({ pipeline: 'p', offset: 0, limit: 3 });
+      expect(all.items.map((q) => q.recordKey)).toEqual(['c', 'a', 'b']);
+      expect([all.total, all.matching]).toEqual([4, 4]);
+      const byCause = all.byCause.map((c) => `${c.code}/${c.cause}=${c.count}`).sort();
+      expect(byCause).toEqual(["REFUSED/refused=1", "UNMAPPED/dept 'X'=2", "UNMAPPED/dept 'Y'=1"]);
+      const second = await store.quarantine.page({ pipeline: 'p', code: 'UNMAPPED', offset: 2, limit: 3 });
+      expect(second.items.map((q) => q.recordKey)).toEqual(['b']);
+      expect([second.total, second.matching]).toEqual([4, 3]);
+      expect((await store.quarantine.page({ pipeline: 'none', offset: 0, limit: 10 })).items).toEqual([]);
+      await store.close();
+    });
+
     it('removes and releases; a batch without a checkpoint keeps the last one; pipelines are apart', async () => {
       let store = await factory.open();
       await store.commit({ ...emptyBatch('p'), mirror: { upsert: [{ key: '1', source: {}, record: {} }], remove: [] }, quarantine: { park: [{ pipeline: 'p', recordKey: '9', code: 'C', cause: 'c', since: '2026-11-28T10:00:00.000Z', sourceKeys: ['9'] }], release: [] }, checkpoint: 5 });

@@ -19,12 +19,14 @@ export function browserMissing(): string | undefined {
   return reason;
 }
 
-/** A fresh profile each time (playwright passes it to Chromium as --user-data-dir). */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** A fresh profile each time (playwright passes it to Chromium as --user-data-dir). `headers` go on every
+ * request (e.g. x-forwarded-for, to be seen as a client behind a proxy rather than this machine). */
+export async function launchBrowser(headers: Record<string, string> = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'mlc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    extraHTTPHeaders: headers,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {

@@ -1,7 +1,7 @@
 // What the console reads and calls, handed over by `serve`: the store the CLI reads, the served
 // pipelines, the worker's view of them, and a way to wake the worker after a replay is queued.
 import type { OpenedPipeline } from '../../engine/open-pipeline.ts';
-import type { PipelineStatus } from '../../serve/worker.ts';
+import type { FinishedRun, PipelineStatus } from '../../serve/worker.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface ConsoleSource {
@@ -11,6 +11,10 @@ export interface ConsoleSource {
   status(pipeline: string): PipelineStatus | undefined;
   /** Called after a replay job is queued. */
   wake(): void;
+  /** Batches this process finished (with their duration); absent outside serve. */
+  recentRuns?(pipeline: string): readonly FinishedRun[];
+  /** Webhook acknowledgement latency since serve started (cumulative bucket counts); absent without metrics. */
+  webhookAck?(pipeline: string): Promise<{ count: number; buckets: { leSeconds: number; count: number }[] }>;
 }
 
 /** A page's bounds from ?cursor and ?limit: whole numbers only, the limit capped. */

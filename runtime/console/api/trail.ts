@@ -1,5 +1,7 @@
 // GET /api/pipelines/:name/records/:key/trail: one record's audit events, oldest first, a page at a
-// time. Events of sink items the record contributed to are included (their `related` names it).
+// time. Events of sink items the record contributed to are included (their `related` names it). The
+// store does the finding (the record-key filter: lowdb's per-segment key index, PostgreSQL's WHERE),
+// so a page costs the record's own events up to the page's end, never a scan of the whole log.
 import type { AuditEvent } from '../../store/store.ts';
 import type { ConsoleSource } from './source.ts';
 import type { TrailEvent, TrailResponse } from './types.ts';
@@ -23,8 +25,7 @@ export async function recordTrail(source: ConsoleSource, pipeline: string, recor
   const events: TrailEvent[] = [];
   let index = 0;
   let more = false;
-  for await (const event of source.store.audit.query({ pipeline })) {
-    if (event.recordKey !== recordKey && !event.related?.includes(recordKey)) continue;
+  for await (const event of source.store.audit.query({ pipeline, recordKey })) {
     if (index++ < cursor) continue;
     if (events.length === limit) {
       more = true;

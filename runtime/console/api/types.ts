@@ -40,6 +40,8 @@ export interface PipelineView {
   lastError?: string;
   /** Outcome counts of the last run. */
   lastRun?: { read: number; pending: number; drift: number; quarantined: number };
+  /** The last batch this serve process ran of each kind (keys: webhooks, changed: a poll, full, replay). */
+  lastRunByKind: { kind: string; startedAt: string; durationMs: number; read: number; quarantined: number }[];
   pending: PendingView[];
   quarantinedByCause: Record<string, number>;
   queuedJobs: number;
@@ -96,8 +98,63 @@ export interface ReplayResponse {
   jobId?: string;
 }
 
+/** POST /api/pipelines/:name/run (operator): queue a run now. */
+export interface RunNowRequest {
+  mode: 'changed' | 'full';
+}
+
+export interface RunNowResponse {
+  pipeline: string;
+  mode: RunNowRequest['mode'];
+  jobId: string;
+}
+
 /** GET /api/pipelines/:name/plan: the same document as `plan --format json`. */
 export type PlanResponse = PlanDocument;
+
+/** One map step's table against the values its field can take at the source today. */
+export interface CoverageField {
+  step: string;
+  field: string;
+  table: string;
+  /** What happens to a record whose value has no row. */
+  onMissing: 'quarantine' | 'default' | 'skip' | 'fail';
+  /** How many values the source offers today; absent when it has no list for this field (not checked). */
+  values?: number;
+  /** Live values with no row. */
+  unmapped: string[];
+  /** Rows whose value the source no longer offers. */
+  staleRows: string[];
+}
+
+/** GET /api/pipelines/:name/coverage: the model `ml-connector coverage --format json` prints. */
+export interface CoverageResponse {
+  pipeline: string;
+  fields: CoverageField[];
+  checkedAt: string;
+}
+
+export interface RunView {
+  runId: string;
+  /** What started it: keys (webhooks), changed (a poll), full, replay; absent for a run serve did not do itself. */
+  kind?: string;
+  startedAt: string;
+  /** Known for the batches this serve process ran (the audit keeps one time per batch). */
+  durationMs?: number;
+  /** Audit events by stage (read, mapped, written, quarantined, …). */
+  counts: Partial<Record<AuditEvent['stage'], number>>;
+}
+
+/** GET /api/pipelines/:name/runs: the last day's runs, newest first, and two small series for charts. */
+export interface RunsResponse {
+  pipeline: string;
+  since: string;
+  runs: RunView[];
+  /** Records read and quarantined per hour, oldest hour first, 24 entries. */
+  perHour: { hour: string; read: number; quarantined: number }[];
+  /** Webhook acknowledgement latency since serve started: deliveries at or under each bound (cumulative). */
+  webhookAck: { count: number; buckets: { leSeconds: number; count: number }[] } | null;
+}
 
 export interface ApiError {
   error: string;
