@@ -1,6 +1,6 @@
 // The serve worker against the memory store and the test connectors: keyed jobs coalesced into one
 // batch, failures steered by class, retries bounded, nothing dropped.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OpenedPipeline } from '../engine/open-pipeline.ts';
 import { MlcError } from '../errors.ts';
 import { silentLogger } from '../lib/log.ts';
@@ -21,8 +21,15 @@ describe('serve worker', () => {
     fixture = await openWorkerFixture();
     ({ store, opened, probe } = fixture);
     now = new Date('2026-11-28T12:00:00Z');
+    // The store stamps jobs with the wall clock: pinned to the test's clock, or a job enqueued after
+    // that fixed instant (any day past it) would never be due for the worker.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
   });
-  afterEach(() => fixture.close());
+  afterEach(async () => {
+    vi.useRealTimers();
+    await fixture.close();
+  });
 
   const worker = (pipeline: OpenedPipeline = opened) => createWorker({ store, pipeline: () => pipeline, logger: silentLogger(), clock, random: () => 0.5 });
 
