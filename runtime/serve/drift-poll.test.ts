@@ -2,7 +2,7 @@
 // (audit, metric, status) under `report`, put back by a queued full batch under `repair`, and never
 // looked for under `ignore`.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../connectors/registry.ts';
 import { openPipeline, type OpenedPipeline } from '../engine/open-pipeline.ts';
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
@@ -15,19 +15,16 @@ import { copyFixture } from '../../test/support/engine-harness.ts';
 import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } from '../../test/support/test-connectors.ts';
 import { startDriftPolling } from './drift-poll.ts';
 import { createWorker } from './worker.ts';
+import { nextWholeHour } from '../../test/support/test-clock.ts';
 
 describe('drift polling', () => {
   let store: Store;
   let evaluator: IsolatedEvaluator;
   let opened: OpenedPipeline;
   let probe: SinkProbe;
-  const now = new Date('2026-11-28T12:00:00Z');
+  const now = nextWholeHour();
 
   beforeEach(async () => {
-    // The store stamps jobs with the wall clock: pinned to the test's clock, or a job enqueued after
-    // that fixed instant (any day past it) would never be due for the worker.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(now);
     const dir = copyFixture();
     probe = { effects: [], keysSeen: [] };
     store = createMemoryStore();
@@ -38,7 +35,6 @@ describe('drift polling', () => {
     await createWorker({ store, pipeline: () => opened, logger: silentLogger(), clock: () => now }).step();
   });
   afterEach(async () => {
-    vi.useRealTimers();
     await opened.close();
     await evaluator.close();
     await store.close();
