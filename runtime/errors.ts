@@ -98,6 +98,8 @@ export const ERROR_CATALOGUE = {
   MLC_CONSOLE_NOT_FOUND: { class: 'usage', summary: "Console: no pipeline by that name, or nothing at that address." },
   MLC_CONSOLE_PLAN_FAILED: { class: 'transient', summary: 'Console: the plan page could not be computed now (the source or the sink did not answer); try again later.' },
   MLC_CONSOLE_COVERAGE_FAILED: { class: 'transient', summary: 'Console: the coverage page could not ask the source for its live values now; try again later.' },
+  MLC_STORE_EXPORT_INVALID: { class: 'config', summary: "store import: the input is not an ml-connector store export (no header, an unknown format version, a line that is not JSON or not a known record, or it ends before its end line: truncated)." },
+  MLC_STORE_NOT_EMPTY: { class: 'usage', summary: "store import: the target store already holds state; import into an empty store, or pass --force to add the export on top of it." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -31,7 +31,8 @@ export function currentRoster(standIns: StandIns, workspace: Workspace, today = 
   const roster: RosterEntry[] = [];
   for (const e of Object.values(company.employees)) {
     if (e.deleted || e.status !== 'Active') continue;
-    const job = [...e.jobInfo].filter((r) => r.date <= today).sort((a, b) => (a.date < b.date ? 1 : -1))[0];
+    // In effect today: the latest date on or before today; of two rows on one date, the one entered last.
+    const job = [...e.jobInfo].filter((r) => r.date <= today).sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id))[0];
     if (!job) continue;
     const names = { department: option('department', job.departmentId), division: option('division', job.divisionId), location: option('location', job.locationId) };
     const division = divisions.get(names.division.toLowerCase());

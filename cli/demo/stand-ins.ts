@@ -4,6 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../agent/index.ts';
+import type { Logger } from '../../runtime/lib/log.ts';
 import { generateSandboxCertificate, startBambooSandbox, type RunningSandbox } from '../../sandbox/bamboohr/index.ts';
 
 export interface StandIns {
@@ -15,11 +16,12 @@ export interface StandIns {
   close(): Promise<void>;
 }
 
-export async function startStandIns(stateDir: string): Promise<StandIns> {
+/** `agentLogger` receives the agent's log (a test counts the writes that took effect from its request lines). */
+export async function startStandIns(stateDir: string, options: { agentLogger?: Logger } = {}): Promise<StandIns> {
   const pair = await generateSandboxCertificate();
   const sandbox = await startBambooSandbox({ tls: pair, port: 0 });
   try {
-    const agent = await startAgent({ backend: 'sim', dataDir: join(stateDir, 'agent'), port: 0 });
+    const agent = await startAgent({ backend: 'sim', dataDir: join(stateDir, 'agent'), port: 0, ...(options.agentLogger ? { logger: options.agentLogger } : {}) });
     const agentKey = agent.keys.add('ml-connector demo').key;
     return {
       sandbox,

@@ -6,6 +6,7 @@ import { isMlcError } from '../errors.ts';
 import { createSecretResolver, type SecretResolver } from '../secrets/resolver.ts';
 import { SECRET_LOCATION_OPTIONS, secretLocations, type SecretLocationFlags } from '../secrets/locations.ts';
 import { openStore } from '../store/open-store.ts';
+import { resolveStorePassword } from '../store/store-password.ts';
 import type { Store } from '../store/store.ts';
 import { EXIT, type CliIo } from './command.ts';
 import { formatDiagnosticText } from './report.ts';
@@ -25,9 +26,12 @@ export interface StoreValues extends SecretLocationFlags {
   store?: string | undefined;
 }
 
-export function openCommandStore(values: StoreValues, io: CliIo, readOnly = false): Promise<Store> {
-  const url = values.store ?? io.env.ML_CONNECTOR_STORE_URL;
-  return openStore({ ...(url ? { url } : {}), dataDir: secretLocations(values, io).dataDir, cwd: io.cwd, readOnly });
+export async function openCommandStore(values: StoreValues, io: CliIo, readOnly = false): Promise<Store> {
+  const given = values.store ?? io.env.ML_CONNECTOR_STORE_URL;
+  if (!given) return openStore({ dataDir: secretLocations(values, io).dataDir, cwd: io.cwd, readOnly });
+  // The PostgreSQL password is a secret reference (ML_CONNECTOR_STORE_PASSWORD_REF or password=secret:NAME).
+  const { url, password } = await resolveStorePassword(given, io.env, commandSecrets(values, io));
+  return openStore({ url, ...(password !== undefined ? { password } : {}), dataDir: secretLocations(values, io).dataDir, cwd: io.cwd, readOnly });
 }
 
 /** The secret resolver for the same --data, --secrets-dir and --key-file. */

@@ -5,6 +5,7 @@
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { ioLogger } from './io-logger.ts';
 import { createServiceMetrics, histogramBuckets } from '../lib/metrics.ts';
+import { startStoreOperations, workerLease } from '../store/store-operations.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
@@ -89,7 +90,9 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const secrets = createSecretResolver(secretLocations(values, io));
         const loadOptions = { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal };
         const folder = await loadFolder(dir, loadOptions);
-        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics });
+        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics, ...workerLease(store, io.env) });
+        // A shared store (PostgreSQL): claim metrics, queue depth, the database in /readyz, scheduled retention.
+        const storeOps = startStoreOperations(store, { metrics, logger, retentionDays: () => [...folder.pipelines.values()].map((p) => p.opened.compiled.policies.audit.retentionDays) });
         const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake(), between: (fn) => worker.between(fn) });
         const replayIfFixed = async (names: readonly string[]): Promise<void> => {
           for (const name of names) {
@@ -131,7 +134,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake(), recentRuns: (name) => worker.recentRuns(name), webhookAck: (name) => histogramBuckets(metrics.webhookAckSeconds, name) }, secrets, signal: io.stopSignal }) }),
           readiness: async () => {
             const started = process.hrtime.bigint();
-            await store.checkpoints.get('__readyz__');
+            const storeReady = await storeOps.readiness();
             metrics.storeSeconds.observe({ operation: 'readyz' }, Number(process.hrtime.bigint() - started) / 1e9);
             const pipelines: Record<string, unknown> = {};
             for (const [name, served] of folder.pipelines) {
@@ -149,7 +152,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
               };
             }
             for (const [file, reason] of folder.failures) pipelines[file] = { state: 'not loaded', error: reason };
-            return { ready: folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: 'ok', pipelines } };
+            return { ready: storeReady.ready && folder.pipelines.size > 0 && folder.failures.size === 0, detail: { store: storeReady.detail, pipelines } };
           },
         });
         worker.start();
@@ -169,6 +172,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         await startupReplay;
         await driftPoller.stop();
         await worker.stop(graceMs);
+        storeOps.stop();
         await server.close();
         await Promise.allSettled([...folder.pipelines.values()].map((p) => p.opened.close()));
         await evaluator.close();

@@ -7,7 +7,7 @@ const entities: EntitySpec[] = [
   { name: 'account', applyOrder: 2, deactivatable: true, compared: ['description'] },
   { name: 'headcount', applyOrder: 3, deactivatable: false, compared: ['headcount'] },
 ];
-const key = idempotencyKeyFor('p');
+const key = idempotencyKeyFor('p', 'run-1');
 const d = (entity: string, k: string, values: DesiredItem['values']): DesiredItem => ({ entity, key: k, values });
 const a = (entity: string, k: string, values: ActualItem['values'], active = true, version = 'v1'): ActualItem => ({ entity, key: k, values, active, version });
 const run = (desired: DesiredItem[], actual: ActualItem[], scope: Scope) => diff(desired, actual, entities, { scope, idempotencyKey: key }).map((c) => `${c.action} ${c.entity}/${c.key}`);
@@ -47,13 +47,13 @@ describe('diff: desired × actual × scope → changes', () => {
     expect(change).toMatchObject({ before: { description: 'Old', active: true }, after: { description: 'New' }, expectedVersion: 'etag-7' });
   });
 
-  it('idempotency keys are deterministic and depend on what is written', () => {
-    const once = diff([d('segment', 'WHS', { description: 'W' })], [], entities, { scope: 'partial', idempotencyKey: key })[0]?.idempotencyKey;
-    const twice = diff([d('segment', 'WHS', { description: 'W' })], [], entities, { scope: 'partial', idempotencyKey: idempotencyKeyFor('p') })[0]?.idempotencyKey;
-    const other = diff([d('segment', 'WHS', { description: 'X' })], [], entities, { scope: 'partial', idempotencyKey: key })[0]?.idempotencyKey;
-    const otherPipeline = diff([d('segment', 'WHS', { description: 'W' })], [], entities, { scope: 'partial', idempotencyKey: idempotencyKeyFor('q') })[0]?.idempotencyKey;
-    expect(once).toBe(twice);
-    expect(new Set([once, other, otherPipeline]).size).toBe(3);
+  it('idempotency keys are stable within a batch and depend on what is written and by which batch', () => {
+    const keyOf = (description: string, idempotencyKey = key) => diff([d('segment', 'WHS', { description })], [], entities, { scope: 'partial', idempotencyKey })[0]?.idempotencyKey;
+    const once = keyOf('W');
+    expect(keyOf('W', idempotencyKeyFor('p', 'run-1'))).toBe(once);
+    // The same values written again by a later batch (a value going back and forth) is a new write.
+    const later = keyOf('W', idempotencyKeyFor('p', 'run-2'));
+    expect(new Set([once, keyOf('X'), keyOf('W', idempotencyKeyFor('q', 'run-1')), later]).size).toBe(4);
   });
 
   it('an item for an entity the sink does not have is a defect, not a silent skip', () => {

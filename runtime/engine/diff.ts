@@ -14,13 +14,21 @@ export interface DiffOptions {
 
 const itemId = (entity: string, key: string): string => `${entity}\u0000${key}`;
 
-/** Deterministic: the same pipeline, item and values written always give the same key (a retry after a crash sends the same one). */
-export function idempotencyKeyFor(pipeline: string): DiffOptions['idempotencyKey'] {
-  return (entity, key, action, written) => `${pipeline}:${digest(pipeline, entity, key, action, written ?? null).slice(0, 40)}`;
+/**
+ * One key per planned write: every attempt of a change in its batch sends the same key (a retry after a
+ * lost answer has one effect). The batch's run id is part of it because the same values are often
+ * written again later — a headcount going 4 → 5 → 4 → 5, a repair of the same hand edit — and the sink
+ * remembers keys for days: a key made of the values alone is answered from that memory and the write
+ * never reaches the ledger. A batch run again after a crash plans afresh against the actual state it
+ * reads (a write that took effect is no longer a change) and its conditional writes (If-Match) refuse
+ * anything written over in between.
+ */
+export function idempotencyKeyFor(pipeline: string, runId: string): DiffOptions['idempotencyKey'] {
+  return (entity, key, action, written) => `${pipeline}:${digest(pipeline, runId, entity, key, action, written ?? null).slice(0, 40)}`;
 }
 
 /** A desired item is active unless it says otherwise; only compared fields make an update. */
-function differs(spec: EntitySpec, desired: JsonObject, actual: ActualItem): boolean {
+export function differs(spec: EntitySpec, desired: JsonObject, actual: ActualItem): boolean {
   for (const field of spec.compared) {
     if (field === 'active') {
       if ((desired.active ?? true) !== actual.active) return true;

@@ -11,6 +11,7 @@ import { applyChanges } from './apply-changes.ts';
 import type { CompiledPipeline } from './compile.ts';
 import { changedSince, computeDesired, readActualFor } from './desired-state.ts';
 import { diff, idempotencyKeyFor, type Scope } from './diff.ts';
+import { splitHandEdits } from './hand-edits.ts';
 import { runRecordPass, type RecordPassState } from './record-pass.ts';
 import { needsAttention, newCounters, type RunSummary } from './run-summary.ts';
 import { settleOutcome } from './settle.ts';
@@ -118,16 +119,25 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   state.counters.held = candidates.filter(held).length;
   candidates = candidates.filter((item) => !held(item));
   const actual = await readActualFor(options.sink, pipeline.entities, candidates, scope, { signal });
-  const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name) }).filter(
+  const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name, options.runId) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
+  const handEdits = splitHandEdits(changes, committed, actual, pipeline.entities, pipeline.policies.drift);
+  const heldBack = handEdits.edited.filter((e) => !handEdits.apply.includes(e.change));
   if (options.plan) {
-    for (const change of changes) (state.counters.written[change.entity] ??= { create: 0, update: 0, deactivate: 0 })[change.action]++;
-    return { summary: summaryOf(false), changes };
+    for (const change of handEdits.apply) (state.counters.written[change.entity] ??= { create: 0, update: 0, deactivate: 0 })[change.action]++;
+    state.counters.drift += heldBack.length;
+    return { summary: summaryOf(false), changes: handEdits.apply };
+  }
+  for (const { change, detail } of handEdits.edited) {
+    if (handEdits.apply.includes(change)) {
+      const repaired = event(itemId(change.entity, change.key), 'drift', { detail, ...(change.before ? { before: change.before } : {}), ...(change.after ? { after: change.after } : {}) });
+      if (repaired) state.audit.push(repaired);
+    }
   }
 
-  options.onProgress?.({ phase: `applying ${changes.length} change(s)`, read: state.counters.read });
-  const outcome = await applyChanges(changes, {
+  options.onProgress?.({ phase: `applying ${handEdits.apply.length} change(s)`, read: state.counters.read });
+  const applied = await applyChanges(handEdits.apply, {
     sink: options.sink,
     entities: pipeline.entities,
     policy: pipeline.policies.retry,
@@ -137,6 +147,8 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     ...(options.random ? { random: options.random } : {}),
   });
   crashPoint('after-apply');
+  // Held-back hand edits settle as the sink's own drift answers do: reported, desired state not committed.
+  const outcome = { ...applied, drift: [...applied.drift, ...heldBack] };
   const settled = settleOutcome({ outcome, candidates, desired, actual, changes, committed, scope, event, now, pipeline: pipeline.name, counters: state.counters, entities: pipeline.entities });
 
   const batch: BatchCommit = {

@@ -34,7 +34,12 @@ export interface Settled {
 export function settleOutcome(input: SettleInput): Settled {
   const { outcome, counters } = input;
   const byId = new Map(input.candidates.map((d) => [itemId(d.entity, d.key), d]));
-  const sourceKeys = (change: Change): string[] => [...(byId.get(itemId(change.entity, change.key))?.lineage?.sourceKeys ?? [])];
+  // A write concerns the records that make the item now and those that made it before: an employee who
+  // leaves a cost center is behind its headcount going down, though no longer among its contributors.
+  const sourceKeys = (change: Change): string[] => {
+    const id = itemId(change.entity, change.key);
+    return [...new Set([...(byId.get(id)?.lineage?.sourceKeys ?? []), ...(input.committed.get(id)?.lineage?.sourceKeys ?? [])])];
+  };
   const out: Settled = { desired: { upsert: [], remove: [] }, actual: { upsert: [...input.actual], remove: [] }, audit: [], park: [], release: [], pending: { set: [], clear: [] } };
   const push = (e: AuditEvent | undefined): void => void (e && out.audit.push(e));
   const done = (entity: string, key: string): void => {

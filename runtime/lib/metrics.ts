@@ -13,14 +13,41 @@ export interface ServiceMetrics {
   storeSeconds: Histogram<'operation'>;
   connectionsRefused: Counter<'reason'>;
   driftItems: Gauge<'pipeline'>;
+  /** Registers the metrics of a store shared by replicas (PostgreSQL), once; queue depth is read from `queueDepth` at each scrape. */
+  sharedStore(queueDepth: () => Promise<Record<string, number>>): SharedStoreMetrics;
   render(): Promise<string>;
   contentType: string;
+}
+
+export interface SharedStoreMetrics {
+  claimSeconds: Histogram<'outcome'>;
+  leaseExpiries: Counter<'pipeline'>;
 }
 
 export function createServiceMetrics(): ServiceMetrics {
   const registry = new Registry();
   const registers = [registry];
+  let shared: SharedStoreMetrics | undefined;
   return {
+    sharedStore(queueDepth) {
+      if (shared) return shared;
+      new Gauge({
+        name: 'mlc_queue_depth',
+        help: 'Jobs queued per pipeline in the shared store (due or waiting for a retry), read at each scrape.',
+        labelNames: ['pipeline'],
+        registers,
+        async collect() {
+          const depth = await queueDepth().catch(() => undefined);
+          this.reset();
+          if (depth) for (const [pipeline, n] of Object.entries(depth)) this.set({ pipeline }, n);
+        },
+      });
+      shared = {
+        claimSeconds: new Histogram({ name: 'mlc_store_claim_seconds', help: 'Time a replica took to claim a job (or find none), by outcome (claimed, empty).', labelNames: ['outcome'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers }),
+        leaseExpiries: new Counter({ name: 'mlc_lease_expiries_total', help: "Jobs taken over after their lease ran out (the replica holding them was killed, stalled or cut off).", labelNames: ['pipeline'], registers }),
+      };
+      return shared;
+    },
     webhookDeliveries: new Counter({ name: 'mlc_webhook_deliveries_total', help: 'Webhook deliveries by outcome (accepted, duplicate, forged, stale, too-large, store-unavailable, draining).', labelNames: ['pipeline', 'outcome'], registers }),
     webhookAckSeconds: new Histogram({
       name: 'mlc_webhook_ack_seconds',

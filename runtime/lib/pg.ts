@@ -16,6 +16,8 @@ export interface PgPoolOptions {
   connectionTimeoutMs?: number;
   /** TLS to PostgreSQL: the server's CA (PEM); verification stays on. */
   ca?: string;
+  /** Resolved from a secret reference, never part of `url` (so no message or log line can carry it). */
+  password?: string;
 }
 
 export function createPgPool(options: PgPoolOptions): PgPool {
@@ -25,6 +27,7 @@ export function createPgPool(options: PgPoolOptions): PgPool {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     ...(options.ca ? { ssl: { ca: options.ca, rejectUnauthorized: true } } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
   });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -94,7 +97,7 @@ export function listenWithReconnect(options: PgPoolOptions, channel: string, onN
   };
   const connect = async (): Promise<void> => {
     if (closed) return;
-    const next = new pg.Client({ connectionString: options.url, ...(options.ca ? { ssl: { ca: options.ca, rejectUnauthorized: true } } : {}) });
+    const next = new pg.Client({ connectionString: options.url, ...(options.ca ? { ssl: { ca: options.ca, rejectUnauthorized: true } } : {}), ...(options.password !== undefined ? { password: options.password } : {}) });
     next.on('error', () => undefined);
     next.on('notification', () => onNotify());
     next.on('end', () => {

@@ -29,7 +29,7 @@ export async function checkDrift(opened: OpenedPipeline, store: Store, options: 
   // Partial scope: only the items this pipeline manages are read and compared; what else the sink
   // holds is not ours to report.
   const actual = await readActualFor(opened.sink, compiled.entities, desired, 'partial', { signal: options.signal });
-  const changes = diff(desired, actual, compiled.entities, { scope: 'partial', idempotencyKey: idempotencyKeyFor(compiled.name) });
+  const changes = diff(desired, actual, compiled.entities, { scope: 'partial', idempotencyKey: idempotencyKeyFor(compiled.name, options.runId) });
   const findings = opened.sink.drift ? await opened.sink.drift({ signal: options.signal }) : [];
   const checkedAt = options.now.toISOString();
   if (compiled.policies.audit.enabled && (changes.length > 0 || findings.length > 0)) {

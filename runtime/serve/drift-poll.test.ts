@@ -15,14 +15,14 @@ import { copyFixture } from '../../test/support/engine-harness.ts';
 import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } from '../../test/support/test-connectors.ts';
 import { startDriftPolling } from './drift-poll.ts';
 import { createWorker } from './worker.ts';
+import { nextWholeHour } from '../../test/support/test-clock.ts';
 
 describe('drift polling', () => {
   let store: Store;
   let evaluator: IsolatedEvaluator;
   let opened: OpenedPipeline;
   let probe: SinkProbe;
-  // Ahead of the wall clock: the store stamps an enqueued job with the real time, so it must be due at `now`.
-  const now = new Date('2030-11-28T12:00:00Z');
+  const now = nextWholeHour();
 
   beforeEach(async () => {
     const dir = copyFixture();

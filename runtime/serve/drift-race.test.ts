@@ -13,6 +13,7 @@ import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/store.ts';
 import { copyFixture } from '../../test/support/engine-harness.ts';
 import { editRecord, sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe, type SourceData } from '../../test/support/test-connectors.ts';
+import { nextWholeHour } from '../../test/support/test-clock.ts';
 import { until } from '../../test/support/until.ts';
 import { startDriftPolling } from './drift-poll.ts';
 import { createWorker, type Worker } from './worker.ts';
@@ -26,8 +27,7 @@ describe('a drift check during a batch of the same pipeline', () => {
   let probe: SinkProbe;
   let worker: Worker;
   let hold: { release(): void; waiting: boolean } | undefined;
-  // Ahead of the wall clock: the store stamps an enqueued job with the real time, so it must be due at `now`.
-  const now = new Date('2030-11-28T12:00:00Z');
+  const now = nextWholeHour();
 
   beforeEach(async () => {
     const dir = copyFixture();

@@ -12,7 +12,7 @@ import { isMlcError } from '../errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { ServiceMetrics } from '../lib/metrics.ts';
 import { backoffDelayMs, nextAttempt } from '../policies/retry.ts';
-import { keepLease } from '../store/lease-keeper.ts';
+import { fencedStore, fenceOf, keepLease } from '../store/lease-keeper.ts';
 import type { Job, Store } from '../store/store.ts';
 import { replayAfterRecovery } from './recovery-replay.ts';
 
@@ -200,6 +200,7 @@ export function createWorker(options: WorkerOptions): Worker {
         audit: [],
         quarantine: { park: keys.map((recordKey) => ({ pipeline: job.pipeline, recordKey, code, cause, since, sourceKeys: [recordKey] })), release: [] },
         pending: { set: [], clear: [] },
+        ...fenceOf(job),
       });
     }
     for (const j of related) await options.store.jobs.complete(j.id);
@@ -240,7 +241,7 @@ export function createWorker(options: WorkerOptions): Worker {
         pipeline: inBatchPolicy(opened),
         source: opened.source,
         sink: opened.sink,
-        store: options.store,
+        store: fencedStore(options.store, job),
         mode,
         runId,
         signal: controller.signal,
@@ -278,6 +279,11 @@ export function createWorker(options: WorkerOptions): Worker {
       options.logger.info({ pipeline: job.pipeline, runId, jobId: job.id, kind: job.kind, coalesced: jobs.length, read: summary.read, pending: summary.pending, quarantined }, 'batch done');
     } catch (error) {
       if (controller.signal.aborted) return true; // shutting down: the lease runs out and the job runs again
+      if (isMlcError(error) && error.code === 'MLC_STORE_LEASE_LOST') {
+        // Another replica holds the job now and runs it again; this one wrote nothing of the batch.
+        options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, error.message);
+        return true;
+      }
       const settle = () => settleFailure(job, jobs, opened, error);
       await settle().catch((settleError: unknown) => {
         unsettled = settle;

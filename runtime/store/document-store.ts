@@ -28,6 +28,14 @@ export interface DocumentBackend {
   close(): Promise<void>;
 }
 
+const idOf = (job: { id: string } | undefined): { jobId?: string } => (job ? { jobId: job.id } : {});
+
+/** State ids are `scope/key`, and every scope the runtime uses is two segments (`serve/PIPELINE`, `PIPELINE/ROLE`; pipeline names have no slash). */
+function splitStateId(id: string): { scope: string; key: string } {
+  const second = id.indexOf('/', id.indexOf('/') + 1);
+  return second < 0 ? { scope: id.slice(0, id.lastIndexOf('/')), key: id.slice(id.lastIndexOf('/') + 1) } : { scope: id.slice(0, second), key: id.slice(second + 1) };
+}
+
 export function documentStore(backend: DocumentBackend): Store {
   let doc = backend.document;
   let closed = false;
@@ -182,6 +190,22 @@ export function documentStore(backend: DocumentBackend): Store {
     state: {
       get: (scope, key) => read((d) => d.state[itemId(scope, key)]),
       set: (scope, key, value: Json) => mutate((d) => ({ doc: { ...d, state: { ...d.state, [itemId(scope, key)]: value } }, value: undefined })),
+    },
+    transfer: {
+      pipelines: () => read((d) => [...new Set([...Object.keys(d.pipelines), ...d.jobs.map((j) => j.pipeline), ...d.inbox.map((e) => e.pipeline)])].sort()),
+      state: () => read((d) => Object.entries(d.state).map(([id, value]) => ({ ...splitStateId(id), value }))),
+      dedupeKeys: () => read((d) => Object.keys(d.dedupe).map((key) => ({ key, ...idOf(d.jobs.find((j) => j.dedupeKey === key)) }))),
+      restoreJob: (job, dedupeKey) =>
+        mutate((d) => {
+          // The tick this key names is already in the store (queued or done): not made twice.
+          if (dedupeKey !== undefined && d.dedupe[dedupeKey] !== undefined) return { doc: d, value: d.jobs.find((j) => j.dedupeKey === dedupeKey)?.id ?? '' };
+          const id = `job-${d.nextId}`;
+          const { pipeline, kind, keys, attempts, notBefore, lastError, firstAttemptAt } = job;
+          const record = { pipeline, kind, attempts, notBefore, id, createdSeq: d.nextId, ...(keys ? { keys } : {}), ...(lastError !== undefined ? { lastError } : {}), ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}), ...(dedupeKey !== undefined ? { dedupeKey } : {}) };
+          const dedupe = dedupeKey === undefined ? d.dedupe : { ...d.dedupe, [dedupeKey]: new Date().toISOString() };
+          return { doc: { ...d, nextId: d.nextId + 1, jobs: [...d.jobs, record], dedupe }, value: id };
+        }),
+      restoreDedupeKey: (key) => mutate((d) => ({ doc: { ...d, dedupe: { ...d.dedupe, [key]: d.dedupe[key] ?? new Date().toISOString() } }, value: undefined })),
     },
     commit: (batch: BatchCommit) =>
       mutate(async (d) => {

@@ -15,6 +15,8 @@ export interface StoreChoice {
   dataDir: string;
   cwd: string;
   readOnly?: boolean;
+  /** PostgreSQL: the password, resolved from a secret reference (store-password.ts); never in `url`. */
+  password?: string;
 }
 
 export function describeStore(choice: StoreChoice): string {
@@ -24,7 +26,7 @@ export function describeStore(choice: StoreChoice): string {
 export async function openStore(choice: StoreChoice): Promise<Store> {
   const url = choice.url ?? `lowdb:${choice.dataDir}`;
   if (url === 'memory:') return createMemoryStore();
-  if (/^postgres(ql)?:/.test(url)) return openPostgresStore({ url });
+  if (/^postgres(ql)?:/.test(url)) return openPostgresStore({ url, ...(choice.password !== undefined ? { password: choice.password } : {}) });
   const dir = url.startsWith('lowdb:') ? url.slice('lowdb:'.length) : url.startsWith('file:') ? url.slice('file:'.length) : url;
   return openLowdbStore(resolve(choice.cwd, dir), { readOnly: choice.readOnly ?? false });
 }

@@ -6,7 +6,7 @@
 // a lease; a caller's `now` only shifts that clock by how far `now` is from the caller's own clock
 // (tests pass fixed times; a worker passes its clock, ≈ 0 shift, even when that clock is wrong).
 import { MlcError } from '../errors.ts';
-import { inTransaction, type PgPool } from '../lib/pg.ts';
+import { inTransaction, type PgClient, type PgPool } from '../lib/pg.ts';
 import type { Job, Store } from './store.ts';
 
 /** Arbitrary constant: claims take this lock for their few milliseconds, so two replicas never lease two jobs of one pipeline. */
@@ -46,14 +46,24 @@ const toJob = (r: JobRow, withFence = false): Job => ({
 const lost = (id: string, fence: number): MlcError =>
   new MlcError('MLC_STORE_LEASE_LOST', `the lease on job ${id} ran out or was taken by another replica (fencing token ${fence}); this replica's late write was refused`);
 
-export function postgresJobs(pool: PgPool): Store['jobs'] & { heartbeat: NonNullable<Store['jobs']['heartbeat']> } {
+/** Inside a transaction: refuses (MLC_STORE_LEASE_LOST) unless claim `fence` of job `id` still holds its lease; the row stays locked until COMMIT. */
+export async function holdFence(client: PgClient, id: string, fence: number): Promise<void> {
+  const held = await client.query(`SELECT 1 FROM mlc_jobs WHERE id = $2 AND fence = $3 AND lease_until > ${NOW} FOR UPDATE`, [0, id, fence]);
+  if (held.rowCount === 0) throw lost(id, fence);
+}
+
+/** What a claim reports to the operations metrics: its latency, and whether it took over a lease that had run out (a replica killed or stalled). */
+export interface ClaimObservation {
+  seconds: number;
+  pipeline?: string;
+  leaseExpired: boolean;
+}
+
+export function postgresJobs(pool: PgPool, observe: (claim: ClaimObservation) => void = () => undefined): Store['jobs'] & { heartbeat: NonNullable<Store['jobs']['heartbeat']> } {
   /** Runs `write` only while the claim `fence` of job `id` still holds its lease. */
   const fenced = (id: string, fence: number | undefined, write: (client: { query: PgPool['query'] }) => Promise<unknown>): Promise<void> =>
     inTransaction(pool, async (client) => {
-      if (fence !== undefined) {
-        const held = await client.query(`SELECT 1 FROM mlc_jobs WHERE id = $2 AND fence = $3 AND lease_until > ${NOW} FOR UPDATE`, [0, id, fence]);
-        if (held.rowCount === 0) throw lost(id, fence);
-      }
+      if (fence !== undefined) await holdFence(client, id, fence);
       await write(client);
     });
 
@@ -80,23 +90,27 @@ export function postgresJobs(pool: PgPool): Store['jobs'] & { heartbeat: NonNull
         await client.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, job.pipeline]);
         return { id, created: true };
       }),
-    claim: (workerId, leaseMs, now) =>
-      inTransaction(pool, async (client) => {
+    claim: async (workerId, leaseMs, now) => {
+      const started = process.hrtime.bigint();
+      const row = await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
-        const claimed = await client.query<JobRow>(
+        // A job still naming a lease owner was never settled by it: that lease ran out (retryAt and complete clear or delete it).
+        const claimed = await client.query<JobRow & { previous_owner: string | null }>(
           `WITH busy AS (SELECT DISTINCT pipeline FROM mlc_jobs WHERE lease_until > ${NOW}),
-                due AS (SELECT id FROM mlc_jobs
+                due AS (SELECT id, lease_owner AS previous_owner FROM mlc_jobs
                         WHERE not_before <= ${NOW} AND (lease_until IS NULL OR lease_until <= ${NOW}) AND pipeline NOT IN (SELECT pipeline FROM busy)
                         ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED)
            UPDATE mlc_jobs j SET lease_owner = $2, lease_until = ${NOW} + make_interval(secs => $3::double precision / 1000), fence = j.fence + 1,
                first_attempt_at = coalesce(j.first_attempt_at, ${NOW})
            FROM due WHERE j.id = due.id
-           RETURNING j.${COLUMNS.split(', ').join(', j.')}`,
+           RETURNING j.${COLUMNS.split(', ').join(', j.')}, due.previous_owner`,
           [shiftMs(now), workerId, leaseMs],
         );
-        const row = claimed.rows[0];
-        return row ? toJob(row, true) : undefined;
-      }),
+        return claimed.rows[0];
+      });
+      observe({ seconds: Number(process.hrtime.bigint() - started) / 1e9, ...(row ? { pipeline: row.pipeline } : {}), leaseExpired: row?.previous_owner != null });
+      return row ? toJob(row, true) : undefined;
+    },
     complete: (id, fence) => fenced(id, fence, (client) => client.query('DELETE FROM mlc_jobs WHERE id = $1', [id])),
     retryAt: (id, at, error, fence) =>
       fenced(id, fence, (client) =>

@@ -45,7 +45,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'first attempt of a job (retry deadlines)',
     sql: 'ALTER TABLE mlc_jobs ADD COLUMN first_attempt_at timestamptz',
   },
+  {
+    version: 3,
+    name: 'when a dedupe key was made (retention of done cron ticks)',
+    sql: 'ALTER TABLE mlc_dedupe ADD COLUMN created_at timestamptz NOT NULL DEFAULT now(); CREATE INDEX mlc_dedupe_created ON mlc_dedupe (created_at)',
+  },
 ];
+
+export const LATEST_MIGRATION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** The highest migration applied (0 before the first). */
+export async function schemaLevel(pool: PgPool): Promise<number> {
+  const exists = await pool.query<{ found: string | null }>("SELECT to_regclass('mlc_migrations')::text AS found");
+  if (!exists.rows[0]?.found) return 0;
+  return Number((await pool.query<{ level: number | null }>('SELECT max(version) AS level FROM mlc_migrations')).rows[0]?.level ?? 0);
+}
 
 /** Applies what is missing; returns the versions applied now (empty when the schema was current). */
 export async function migrate(pool: PgPool, schema?: string): Promise<number[]> {

@@ -6,37 +6,64 @@ import type { Json } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { createPgPool, inTransaction, listenWithReconnect, type PgClient, type PgPool, type PgPoolOptions } from '../lib/pg.ts';
 import { redactUrl } from '../util/redact-url.ts';
-import { JOBS_CHANNEL, postgresJobs } from './postgres-jobs.ts';
+import { holdFence, JOBS_CHANNEL, postgresJobs, type ClaimObservation } from './postgres-jobs.ts';
+import { inBatches, postgresOperations, PRUNE_BATCH } from './postgres-operations.ts';
 import { migrate } from './postgres-schema.ts';
+import { postgresTransfer } from './postgres-transfer.ts';
 import type { AuditEvent, AuditFilter, BatchCommit, InboxEntry, MirrorEntry, PendingChange, QuarantineEntry, Store } from './store.ts';
 import type { ActualItem, DesiredItem } from '../connectors/definition.ts';
 
 const AUDIT_PAGE = 500;
 
+/** The last of each key wins (a batch may name an item twice); ON CONFLICT cannot touch a row twice in one statement. */
+const lastByKey = <T>(items: readonly T[], key: (item: T) => string): T[] => [...new Map(items.map((item) => [key(item), item])).values()];
+const byItem = (i: { entity: string; key: string }): string => `${i.entity}/${i.key}`;
+const json = (value: unknown): string => JSON.stringify(value);
+
+/** Each part of the batch is one statement over a JSON array (not one round trip per row): a 1,000-record batch is a dozen statements. */
 async function applyCommit(client: PgClient, batch: BatchCommit): Promise<void> {
   const p = batch.pipeline;
   const q = (sql: string, values: unknown[]) => client.query(sql, values);
-  for (const entry of batch.mirror.upsert) await q('INSERT INTO mlc_mirror (pipeline, key, entry) VALUES ($1, $2, $3) ON CONFLICT (pipeline, key) DO UPDATE SET entry = EXCLUDED.entry', [p, entry.key, entry]);
+  // First, in the same transaction: a replica whose lease ran out writes nothing of its batch.
+  if (batch.fence) await holdFence(client, batch.fence.jobId, batch.fence.token);
+  const mirror = lastByKey(batch.mirror.upsert, (e) => e.key);
+  if (mirror.length > 0) await q(`INSERT INTO mlc_mirror (pipeline, key, entry) SELECT $1, e->>'key', e FROM jsonb_array_elements($2::jsonb) e ON CONFLICT (pipeline, key) DO UPDATE SET entry = EXCLUDED.entry`, [p, json(mirror)]);
   if (batch.mirror.remove.length > 0) await q('DELETE FROM mlc_mirror WHERE pipeline = $1 AND key = ANY($2)', [p, batch.mirror.remove]);
   for (const table of ['desired', 'actual'] as const) {
-    const part = batch[table];
-    for (const item of part.upsert) await q(`INSERT INTO mlc_${table} (pipeline, entity, key, item) VALUES ($1, $2, $3, $4) ON CONFLICT (pipeline, entity, key) DO UPDATE SET item = EXCLUDED.item`, [p, item.entity, item.key, item]);
-    for (const { entity, key } of part.remove) await q(`DELETE FROM mlc_${table} WHERE pipeline = $1 AND entity = $2 AND key = $3`, [p, entity, key]);
+    const upsert = lastByKey(batch[table].upsert, byItem);
+    if (upsert.length > 0) await q(`INSERT INTO mlc_${table} (pipeline, entity, key, item) SELECT $1, e->>'entity', e->>'key', e FROM jsonb_array_elements($2::jsonb) e ON CONFLICT (pipeline, entity, key) DO UPDATE SET item = EXCLUDED.item`, [p, json(upsert)]);
+    await removeItems(client, `mlc_${table}`, p, batch[table].remove);
   }
-  for (const event of batch.audit) await q('INSERT INTO mlc_audit (pipeline, record_key, related, at, event) VALUES ($1, $2, $3, $4, $5)', [event.pipeline, event.recordKey, event.related ?? [], event.at, event]);
+  if (batch.audit.length > 0) {
+    // WITH ORDINALITY … ORDER BY: the log's sequence follows the batch's order.
+    await q(
+      `INSERT INTO mlc_audit (pipeline, record_key, related, at, event)
+       SELECT e->>'pipeline', e->>'recordKey', ARRAY(SELECT jsonb_array_elements_text(coalesce(e->'related', '[]'::jsonb))), (e->>'at')::timestamptz, e
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY n`,
+      [json(batch.audit)],
+    );
+  }
   if (batch.quarantine.release.length > 0) await q('DELETE FROM mlc_quarantine WHERE pipeline = $1 AND record_key = ANY($2)', [p, batch.quarantine.release]);
-  for (const entry of batch.quarantine.park) await q('INSERT INTO mlc_quarantine (pipeline, record_key, code, entry) VALUES ($1, $2, $3, $4) ON CONFLICT (pipeline, record_key) DO UPDATE SET code = EXCLUDED.code, entry = EXCLUDED.entry', [entry.pipeline, entry.recordKey, entry.code, entry]);
-  for (const { entity, key } of batch.pending.clear) await q('DELETE FROM mlc_pending WHERE pipeline = $1 AND entity = $2 AND key = $3', [p, entity, key]);
-  for (const change of batch.pending.set) await q('INSERT INTO mlc_pending (pipeline, entity, key, change) VALUES ($1, $2, $3, $4) ON CONFLICT (pipeline, entity, key) DO UPDATE SET change = EXCLUDED.change', [p, change.entity, change.key, change]);
+  const park = lastByKey(batch.quarantine.park, (e) => `${e.pipeline}\u0000${e.recordKey}`);
+  if (park.length > 0) await q(`INSERT INTO mlc_quarantine (pipeline, record_key, code, entry) SELECT e->>'pipeline', e->>'recordKey', e->>'code', e FROM jsonb_array_elements($1::jsonb) e ON CONFLICT (pipeline, record_key) DO UPDATE SET code = EXCLUDED.code, entry = EXCLUDED.entry`, [json(park)]);
+  await removeItems(client, 'mlc_pending', p, batch.pending.clear);
+  const pending = lastByKey(batch.pending.set, byItem);
+  if (pending.length > 0) await q(`INSERT INTO mlc_pending (pipeline, entity, key, change) SELECT $1, e->>'entity', e->>'key', e FROM jsonb_array_elements($2::jsonb) e ON CONFLICT (pipeline, entity, key) DO UPDATE SET change = EXCLUDED.change`, [p, json(pending)]);
   if ('checkpoint' in batch && batch.checkpoint !== undefined) {
-    await q('INSERT INTO mlc_checkpoints (pipeline, value) VALUES ($1, $2) ON CONFLICT (pipeline) DO UPDATE SET value = EXCLUDED.value', [p, JSON.stringify(batch.checkpoint)]);
+    await q('INSERT INTO mlc_checkpoints (pipeline, value) VALUES ($1, $2) ON CONFLICT (pipeline) DO UPDATE SET value = EXCLUDED.value', [p, json(batch.checkpoint)]);
   }
+}
+
+async function removeItems(client: PgClient, table: string, pipeline: string, items: readonly { entity: string; key: string }[]): Promise<void> {
+  if (items.length === 0) return;
+  await client.query(`DELETE FROM ${table} WHERE pipeline = $1 AND (entity, key) IN (SELECT e->>'entity', e->>'key' FROM jsonb_array_elements($2::jsonb) e)`, [pipeline, json(items.map(({ entity, key }) => ({ entity, key })))]);
 }
 
 export interface PostgresStoreOptions extends PgPoolOptions {}
 
 export interface PostgresStore extends Store {
   pool: PgPool;
+  operations: NonNullable<Store['operations']>;
   jobs: ReturnType<typeof postgresJobs>;
   /** Calls `onWake` when any replica enqueues a job, and after each reconnect of the listener. */
   onJobs(onWake: () => void): { close(): Promise<void> };
@@ -55,6 +82,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const field = async <T>(sql: string, values: unknown[], name: string): Promise<T[]> => (await rows<Record<string, T>>(sql, values)).map((r) => r[name] as T);
 
   const listeners = new Set<{ close(): Promise<void> }>();
+  const claims = { listeners: new Set<(claim: ClaimObservation) => void>() };
   return {
     pool,
     onJobs(onWake) {
@@ -72,7 +100,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await pool.query('DELETE FROM mlc_inbox WHERE id = ANY($1::bigint[])', [ids.map((id) => id.replace(/^inbox-/, ''))]);
       },
     },
-    jobs: postgresJobs(pool),
+    jobs: postgresJobs(pool, (claim) => {
+      for (const listener of claims.listeners) listener(claim);
+    }),
+    operations: postgresOperations(pool, claims),
     checkpoints: {
       async get(pipeline) {
         const [row] = await rows<{ value: Json }>('SELECT value FROM mlc_checkpoints WHERE pipeline = $1', [pipeline]);
@@ -88,9 +119,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     pending: { list: (pipeline) => field<PendingChange>('SELECT change FROM mlc_pending WHERE pipeline = $1 ORDER BY entity, key', [pipeline], 'change') },
     audit: {
       query: (filter) => queryAudit(pool, filter),
-      async prune(before) {
-        return (await pool.query('DELETE FROM mlc_audit WHERE at < $1', [before.toISOString()])).rowCount ?? 0;
-      },
+      // Oldest first, a bounded batch per statement: a long trail is pruned without one long lock.
+      prune: (before) =>
+        inBatches(async () => (await pool.query(`DELETE FROM mlc_audit WHERE seq IN (SELECT seq FROM mlc_audit WHERE at < $1 ORDER BY seq LIMIT ${PRUNE_BATCH})`, [before.toISOString()])).rowCount ?? 0),
     },
     quarantine: {
       list: (filter) =>
@@ -116,6 +147,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await pool.query('INSERT INTO mlc_state (scope, key, value) VALUES ($1, $2, $3) ON CONFLICT (scope, key) DO UPDATE SET value = EXCLUDED.value', [scope, key, JSON.stringify(value)]);
       },
     },
+    transfer: postgresTransfer(pool),
     commit: (batch) => inTransaction(pool, (client) => applyCommit(client, batch)),
     async close() {
       for (const listener of listeners) await listener.close();

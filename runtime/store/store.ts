@@ -70,6 +70,8 @@ export interface BatchCommit {
   pending: { set: PendingChange[]; clear: { entity: string; key: string }[] };
   /** Absent for keyed and replay batches; otherwise the last page's, after the sink answered. */
   checkpoint?: Checkpoint;
+  /** The claim this batch runs under (stores shared by replicas): the whole commit is refused (MLC_STORE_LEASE_LOST) once that lease is lost. */
+  fence?: { jobId: string; token: number };
 }
 
 export type JobKind = 'keys' | 'changed' | 'full' | 'replay';
@@ -158,7 +160,40 @@ export interface Store {
   state: { get(scope: string, key: string): Promise<Json | undefined>; set(scope: string, key: string, value: Json): Promise<void> };
   /** One transaction: mirror, desired and actual state, audit, quarantine, pending and checkpoint move together. */
   commit(batch: BatchCommit): Promise<void>;
+  /** What `store export|import` needs beyond the per-pipeline reads: enumerating what is kept, and restoring jobs as they were. */
+  transfer: StoreTransfer;
+  /** Stores shared by replicas: health, claim metrics, queue depth, retention of done work. */
+  operations?: StoreOperations;
   /** Stores shared by replicas: calls `onWake` when any replica enqueues a job (a wake-up; polling still guarantees progress). Closed with the store. */
   onJobs?(onWake: () => void): { close(): Promise<void> };
   close(): Promise<void>;
+}
+
+export interface StateEntry {
+  scope: string;
+  key: string;
+  value: Json;
+}
+
+export interface StoreTransfer {
+  /** Every pipeline the store holds anything for (state, jobs, inbox, quarantine). */
+  pipelines(): Promise<string[]>;
+  state(): Promise<StateEntry[]>;
+  /** Dedupe keys of enqueued jobs (cron ticks): a restored store does not make a tick's job again. */
+  dedupeKeys(): Promise<{ key: string; jobId?: string }[]>;
+  /** Adds a job with its attempts, due time and last error (a new id), tied to `dedupeKey`; not when that key is already kept (the tick's job was made). Returns the job's id. */
+  restoreJob(job: Omit<Job, 'id' | 'fence'>, dedupeKey?: string): Promise<string>;
+  restoreDedupeKey(key: string): Promise<void>;
+}
+
+/** What `serve` watches and schedules on a store shared by replicas (PostgreSQL); embedded stores have none. */
+export interface StoreOperations {
+  /** Reachability and schema level, for /readyz: not ready while the database is away or its schema is behind this release. */
+  health(): Promise<{ ready: boolean; detail: Record<string, unknown> }>;
+  /** Called after every claim: its latency, and whether it took over a lease that had run out. */
+  onClaim(listener: (claim: { seconds: number; pipeline?: string; leaseExpired: boolean }) => void): void;
+  /** Queued jobs per pipeline. */
+  queueDepth(): Promise<Record<string, number>>;
+  /** Retention of done work: dedupe keys of cron ticks whose job is done, made before `before`; in small batches (no long lock). */
+  pruneDone(before: Date): Promise<number>;
 }

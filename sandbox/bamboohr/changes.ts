@@ -170,7 +170,10 @@ export interface MoveInput {
 export function move(state: SandboxState, company: Company, id: string, input: MoveInput): string[] {
   const e = findEmployee(company, id);
   const date = dateArg(input.date, state.today());
-  const base = currentRow(e.jobInfo, state.today(), false);
+  // The new row starts from the row in effect on its own date (latest date on or before it, the row
+  // entered last on a tie): a move today must not copy a future-dated row's values, and a back-dated
+  // one starts from what was true then (or, dated before every row, from the earliest).
+  const base = currentRow(e.jobInfo, date, true) ?? [...e.jobInfo].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id))[0];
   const next: JobInfoRow = { id: ++company.counters.row, date, locationId: null, divisionId: null, departmentId: null, jobTitleId: null, reportsTo: null, ...(base ? { ...base, id: company.counters.row, date } : {}) };
   // An explicit null clears the value (e.g. moving someone out of every department).
   const apply = (alias: ListAlias, key: 'departmentId' | 'divisionId' | 'locationId' | 'jobTitleId', value: unknown): void => {

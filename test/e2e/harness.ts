@@ -2,14 +2,17 @@
 // of the mapping tables, so a test can add a row), connected by the real OAuth flow, and the real
 // commands (run, replay, quarantine list) run in-process against real HTTP and HTTPS.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registry } from '../../cli/checks.ts';
 import { startStandIns, type StandIns } from '../../cli/demo/stand-ins.ts';
 import { authorize } from '../../cli/demo/story.ts';
 import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace, type Workspace } from '../../cli/demo/workspace.ts';
+import { planCommand } from '../../runtime/cli/plan-command.ts';
 import { replayCommand, runCommand } from '../../runtime/cli/run-command.ts';
-import { quarantineListCommand } from '../../runtime/cli/state-commands.ts';
+import { auditCommand, quarantineListCommand } from '../../runtime/cli/state-commands.ts';
+import { createLogger } from '../../runtime/lib/log.ts';
 import { freePort } from '../../runtime/util/free-port.ts';
 import { repoRoot } from '../support/cli.ts';
 import { sageReader, type SageReader, type SageView } from './sage-state.ts';
@@ -23,11 +26,36 @@ export interface E2e {
   sage: SageReader;
   period: string;
   /** Runs a command in-process; returns its exit code and what it printed. */
-  command(name: 'run' | 'replay' | 'quarantine', args: string[]): Promise<{ code: number; out: string }>;
+  command(name: 'run' | 'plan' | 'replay' | 'quarantine' | 'audit', args: string[]): Promise<{ code: number; out: string }>;
   runOnce(mode?: 'full' | 'changed-since'): Promise<{ code: number; out: string }>;
   view(): Promise<SageView>;
+  /** Writes the agent answered that took effect in Sage 100 (not replays of a key, not refusals), in order. */
+  agentWrites(): AgentWrite[];
   headcount(center: string): Promise<number | undefined>;
   close(): Promise<void>;
+}
+
+export interface AgentWrite {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** The agent's request log lines, kept as the writes that took effect. */
+function agentWriteLog(): { logger: ReturnType<typeof createLogger>; writes: AgentWrite[] } {
+  const writes: AgentWrite[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string; status?: number; replayed?: boolean };
+        const write = entry.method === 'PUT' || entry.method === 'POST';
+        if (entry.msg === 'request' && write && !entry.path?.includes('/_admin/') && (entry.status ?? 500) < 300 && !entry.replayed) writes.push({ method: entry.method as string, path: entry.path as string, status: entry.status as number });
+      }
+      done();
+    },
+  });
+  return { logger: createLogger({ name: 'agent', level: 'info', destination }), writes };
 }
 
 export async function startE2e(): Promise<E2e> {
@@ -36,7 +64,8 @@ export async function startE2e(): Promise<E2e> {
   const quiet = { stdout: () => {}, stderr: () => {}, env: { PATH: process.env.PATH, ML_CONNECTOR_DEMO_DIR: dir, LOG_LEVEL: 'silent' }, cwd: repoRoot, stopSignal: stop.signal };
   // The demo's own workspace: the example and its mappings copied, state and secrets in `dir`.
   const workspace = prepareWorkspace(repoRoot, quiet);
-  const standIns = await startStandIns(workspace.root);
+  const log = agentWriteLog();
+  const standIns = await startStandIns(workspace.root, { agentLogger: log.logger });
   const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
   standIns.sandbox.admin.setRedirectUris('keystone', [redirectUri]);
   pointAtStandIns(workspace, standIns, redirectUri);
@@ -47,7 +76,7 @@ export async function startE2e(): Promise<E2e> {
   const io = (out: string[]) => ({ ...quiet, env: workspace.env, cwd: workspace.work, stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) });
   const sage = sageReader(standIns.agent, standIns.agentKey);
   const period = new Date().toISOString().slice(0, 7);
-  const commands = { run: runCommand(registry), replay: replayCommand(registry), quarantine: quarantineListCommand() };
+  const commands = { run: runCommand(registry), plan: planCommand(registry), replay: replayCommand(registry), quarantine: quarantineListCommand(), audit: auditCommand() };
   const self: E2e = {
     standIns,
     workspace,
@@ -62,6 +91,7 @@ export async function startE2e(): Promise<E2e> {
     },
     runOnce: (mode = 'changed-since') => self.command('run', [PIPELINE_FILE, '--once', '--mode', mode]),
     view: () => sage.read(period),
+    agentWrites: () => [...log.writes],
     async headcount(center) {
       return (await sage.read(period)).headcount.find((h) => h.costCenter === center)?.headcount;
     },
@@ -79,7 +109,8 @@ export async function startE2e(): Promise<E2e> {
 export function sandboxEmployee(e2e: E2e, id: string): { department: string; division: string; location: string } {
   const company = e2e.standIns.sandbox.admin.company('keystone');
   const employee = company.employees[id];
-  const row = employee?.jobInfo.at(-1);
+  const today = new Date().toISOString().slice(0, 10);
+  const row = employee?.jobInfo.filter((r) => r.date <= today).sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id))[0];
   const name = (alias: 'department' | 'division' | 'location', optionId: number | null | undefined) => company.lists[alias].options.find((o) => o.id === optionId)?.name ?? '';
   return { department: name('department', row?.departmentId), division: name('division', row?.divisionId), location: name('location', row?.locationId) };
 }

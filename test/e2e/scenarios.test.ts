@@ -1,9 +1,10 @@
 // The example pipeline end to end against the BambooHR sandbox and the Sage 100 agent (sim, HTTPS):
 // one backfill, then one change per scenario, each asserted on the final Sage 100 state as the
 // agent reports it. The scenarios share one sandbox and agent and touch different cost centers.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIPELINE_NAME } from '../../cli/demo/story.ts';
 import { sandboxEmployee, startE2e, type E2e } from './harness.ts';
 
 const CODES = {
@@ -99,19 +100,47 @@ describe('end to end: BambooHR sandbox → pipeline → Sage 100 agent (sim)', (
   // Not yet: the sink can find hand edits (its drift() read), but nothing in the engine calls it, and a
   // run's plan reads the edited value as the actual state and writes the desired one over it. Enable
   // this once the engine schedules the sink's drift check (reported to the lead).
-  it.skip('a hand edit in Sage 100 is reported as drift, not overwritten', async () => {
+  it('two job changes on one day (Warehouse → Drivers → Yard, same date): Sage 100 follows the one entered last', async () => {
+    const [mover] = activeIn('30-WHS-01');
+    const counts = () => Promise.all(['30-WHS-01', '30-DRV-01', '30-YRD-01'].map((c) => e2e.headcount(c)));
+    const today = new Date().toISOString().slice(0, 10);
+    e2e.standIns.sandbox.admin.move('keystone', mover as string, { department: 'Drivers', date: today });
+    e2e.standIns.sandbox.admin.move('keystone', mover as string, { department: 'Yard', date: today });
+    expect(sandboxEmployee(e2e, mover as string).department).toBe('Yard');
+    await e2e.runOnce();
+    expect(await counts()).toEqual([activeIn('30-WHS-01').length, activeIn('30-DRV-01').length, activeIn('30-YRD-01').length]);
+    expect(activeIn('30-YRD-01')).toContain(mover);
+  });
+
+  it('a hand edit in Sage 100 is drift: reported and left alone under policy report, written back under repair', async () => {
+    const drivers = () => e2e.view().then((v) => v.segments.find((s) => s.segment === '03' && s.code === 'DRV')?.description);
+    const desired = await drivers();
     e2e.standIns.agent.sim?.editSubAccount('KBS', '03', 'DRV', { description: 'Drivers (edited by hand)' });
-    const run = await e2e.runOnce('full');
-    expect(run.code).toBe(1);
-    expect(run.out).toMatch(/drift\s+1 item/);
-    expect((await e2e.view()).segments.find((s) => s.segment === '03' && s.code === 'DRV')?.description).toBe('Drivers (edited by hand)');
+    const reported = await e2e.runOnce('full');
+    expect(reported.code).toBe(1);
+    expect(reported.out).toMatch(/drift\s+1 item/);
+    expect(await drivers()).toBe('Drivers (edited by hand)');
+    const trail = await e2e.command('audit', ['--pipeline', PIPELINE_NAME, '--format', 'jsonl']);
+    const drift = trail.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stage: string; recordKey: string; detail?: string }).filter((e) => e.stage === 'drift');
+    expect(drift.map((e) => e.recordKey)).toEqual([expect.stringContaining('DRV')]);
+    expect(drift[0]?.detail).toMatch(/by hand; reported, not overwritten/);
+    // Reported again by the next run, and still not overwritten: only the policy (or a hand fix) settles it.
+    expect((await e2e.runOnce('full')).out).toMatch(/drift\s+1 item/);
+    const file = join(e2e.workspace.work, e2e.pipelineFile);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('drift: report', 'drift: repair'));
+    try {
+      const repaired = await e2e.runOnce('full');
+      expect(repaired.out).not.toMatch(/drift\s+\d+ item/);
+      expect(await drivers()).toBe(desired);
+    } finally {
+      writeFileSync(file, readFileSync(file, 'utf8').replace('drift: repair', 'drift: report'));
+    }
   });
 
   it('a Sage 100 record locked for a while is written once the lock clears', async () => {
     const yard = () => e2e.view().then((v) => v.segments.find((s) => s.segment === '03' && s.code === 'YRD')?.description);
     expect(await yard()).toBe('Yard');
     const table = join(e2e.mappingsDir, 'departments.yaml');
-    const { readFileSync, writeFileSync } = await import('node:fs');
     writeFileSync(table, readFileSync(table, 'utf8').replace('to: YRD, description: Yard }', 'to: YRD, description: Yard and lumber }'));
     e2e.standIns.agent.sim?.lock({ company: 'KBS', table: 'GL_SubAccount', key: ['03', 'YRD'] }, 1);
     const runs: string[] = [];

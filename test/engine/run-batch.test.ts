@@ -41,6 +41,25 @@ describe('run path', () => {
     expect(h.probe.effects.length).toBe(before + partial.changes.length + 1);
   });
 
+  it("a mover's trail names both headcount writes: the center they left (down) and the one they joined (up)", async () => {
+    h = engineHarness({ count: 20 });
+    await h.run('full');
+    const mover = [...h.data.records.values()].find((r) => r.data.department === 'Yard' && r.data.active !== false);
+    if (!mover) throw new Error('the fixture has no active Yard employee');
+    const written = async (): Promise<string[]> => {
+      const trail: string[] = [];
+      for await (const e of h.store.audit.query({ pipeline: 'test-headcount', recordKey: mover.key })) if (e.stage === 'written') trail.push(e.recordKey);
+      return trail;
+    };
+    const before = await written();
+    editRecord(h.data, mover.key, { department: 'Sales' });
+    const moved = await h.run('changed-since');
+    const headcounts = moved.changes.filter((c) => c.entity === 'headcount').map((c) => `headcount/${c.key}`);
+    expect(headcounts).toHaveLength(2);
+    const after = await written();
+    expect(after.slice(before.length).sort()).toEqual([...headcounts].sort());
+  });
+
   it('an employee moving to an unmapped department is quarantined, the mirror keeps the last good version, and replay heals it after the row is added', async () => {
     h = engineHarness({ count: 20 });
     await h.run('full');

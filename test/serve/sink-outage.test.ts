@@ -15,11 +15,12 @@ import { createMemoryStore } from '../../runtime/store/memory-store.ts';
 import type { Store } from '../../runtime/store/store.ts';
 import { copyFixture } from '../support/engine-harness.ts';
 import { sourceData, testSinkDefinition, testSourceDefinition, type SinkProbe } from '../support/test-connectors.ts';
+import { nextWholeHour } from '../support/test-clock.ts';
 
 const HOUR = 3_600_000;
 const MAX_INTERVAL = 300_000;
 const MAX_ATTEMPTS = 8;
-const T0 = Date.parse('2030-11-28T12:00:00Z');
+const T0 = nextWholeHour().getTime();
 
 /** A fixed-seed generator, so the jittered schedule is the same in every run. */
 function seeded(seed: number): () => number {

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../runtime/store/postgres-store.ts';
-import type { Job } from '../../runtime/store/store.ts';
+import { fencedStore } from '../../runtime/store/lease-keeper.ts';
+import type { BatchCommit, Job } from '../../runtime/store/store.ts';
 import { repoRoot } from '../support/cli.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.ts';
 
@@ -85,6 +86,44 @@ describe.skipIf(!server)('PostgreSQL store: replica faults', () => {
     expect(taken?.id).toBe(held.id);
     expect(await a.jobs.heartbeat(held, 400)).toBe(false);
     await expect(a.jobs.complete(held.id, held.fence)).rejects.toMatchObject({ code: 'MLC_STORE_LEASE_LOST' });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a paused replica whose lease was taken over commits its batch late: refused, nothing of it written', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([openPostgresStore({ url, schema }), openPostgresStore({ url, schema })]);
+    await a.jobs.enqueue({ pipeline: 'p', kind: 'full' });
+    // A claims and then stalls (no heartbeats: a GC pause, a frozen VM) past its lease; B takes the job over.
+    const paused = (await a.jobs.claim('a', 300)) as Job;
+    const taken = (await eventually(() => b.jobs.claim('b', 60_000))) as Job;
+    expect(taken.id).toBe(paused.id);
+    const batch = (value: string): BatchCommit => ({
+      pipeline: 'p',
+      runId: value,
+      mirror: { upsert: [{ key: 'e1', source: { v: value }, record: { v: value } }], remove: [] },
+      desired: { upsert: [{ entity: 'employee', key: 'e1', values: { v: value } }], remove: [] },
+      actual: { upsert: [{ entity: 'employee', key: 'e1', active: true, values: { v: value } }], remove: [] },
+      audit: [{ pipeline: 'p', runId: value, recordKey: 'e1', stage: 'written', at: new Date().toISOString(), pipelineVersion: '1' }],
+      quarantine: { park: [{ pipeline: 'p', recordKey: 'e2', code: 'MLC_X', cause: value, since: new Date().toISOString(), sourceKeys: ['e2'] }], release: [] },
+      pending: { set: [], clear: [] },
+      checkpoint: { cursor: value },
+    });
+    // The paused replica wakes and commits what it computed: the whole transaction is refused.
+    await expect(fencedStore(a, paused).commit(batch('late'))).rejects.toMatchObject({ code: 'MLC_STORE_LEASE_LOST' });
+    expect(await b.mirror.all('p')).toEqual([]);
+    expect(await b.desired.all('p')).toEqual([]);
+    expect(await b.actual.all('p')).toEqual([]);
+    expect(await b.quarantine.list({ pipeline: 'p' })).toEqual([]);
+    expect(await b.checkpoints.get('p')).toBeUndefined();
+    const audit = [];
+    for await (const event of b.audit.query({ pipeline: 'p' })) audit.push(event);
+    expect(audit).toEqual([]);
+    // The replica that holds the lease commits the same batch through its fence.
+    await fencedStore(b, taken).commit(batch('current'));
+    expect((await b.mirror.all('p')).map((m) => m.source)).toEqual([{ v: 'current' }]);
+    expect(await b.checkpoints.get('p')).toEqual({ cursor: 'current' });
+    // The lease also guards the worker's settle: the late replica cannot complete the job either.
+    await expect(a.jobs.complete(paused.id, paused.fence)).rejects.toMatchObject({ code: 'MLC_STORE_LEASE_LOST' });
     await Promise.all([a.close(), b.close()]);
   });
 
