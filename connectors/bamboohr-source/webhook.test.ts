@@ -131,8 +131,12 @@ describe('webhook keys', () => {
     expect(deliveryKeys(signed('employees[0][id]=5&employees[0][action]=Updated&employees[1][id]=6', KEY, TS, 'application/x-www-form-urlencoded'))).toEqual(['5', '6']);
   });
 
-  it('returns no keys for unknown shapes rather than failing', () => {
-    for (const body of ['', 'null', '[]', '{"hello":"world"}', '{"employees":"x"}', '{"data":{"employeeId":"5"}}', '<xml/>', '{"type":"employee.updated","data":{"employeeId":"../../etc"}}', '{"employees":[{"id":{"value":"9"}}]}']) {
+  it('throws for a body that is neither JSON nor a form (the runtime answers 400)', () => {
+    for (const body of ['', '<xml/>', '{"type":"employee.updated","data":{"employeeId":"5"', '\u00ff{']) expect(() => deliveryKeys(signed(body)), body).toThrow(/neither JSON nor a form/);
+  });
+
+  it('returns no keys for unknown JSON shapes rather than failing', () => {
+    for (const body of ['null', '[]', '{"hello":"world"}', '{"employees":"x"}', '{"data":{"employeeId":"5"}}', '{"type":"employee.updated","data":{"employeeId":"../../etc"}}', '{"employees":[{"id":{"value":"9"}}]}']) {
       const keys = deliveryKeys(signed(body));
       expect(Array.isArray(keys), body).toBe(true);
       for (const key of keys) expect(key).toMatch(/^\d+$/);

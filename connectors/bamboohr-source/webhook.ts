@@ -82,6 +82,11 @@ function keysOfForm(text: string): string[] {
   return explicit.length > 0 ? explicit : [...indexed];
 }
 
+/**
+ * The employees a verified delivery names; [] for a shape BambooHR may add (the runtime polls for it).
+ * Throws for a body that is neither JSON nor a form (the runtime answers 400): signed garbage is not a
+ * hint worth a job, and BambooHR does not resend a 4xx.
+ */
 export function deliveryKeys(delivery: WebhookDelivery): string[] {
   if (delivery.rawBody.length > MAX_WEBHOOK_BYTES) return [];
   const type = delivery.headers['content-type'] ?? '';
@@ -89,11 +94,14 @@ export function deliveryKeys(delivery: WebhookDelivery): string[] {
   let keys: string[];
   if (/x-www-form-urlencoded/i.test(type)) keys = keysOfForm(text);
   else {
+    let parsed: unknown;
     try {
-      keys = keysOfJson(JSON.parse(text));
-    } catch {
-      keys = /^[\w%[\]]+=/.test(text) ? keysOfForm(text) : [];
+      parsed = JSON.parse(text);
+    } catch (error) {
+      if (!/^[\w%[\]]+=/.test(text)) throw new Error(`the body is neither JSON nor a form (${(error as Error).message})`);
+      parsed = undefined;
     }
+    keys = parsed === undefined ? keysOfForm(text) : keysOfJson(parsed);
   }
   return [...new Set(keys)];
 }

@@ -93,7 +93,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics, ...workerLease(store, io.env) });
         // A shared store (PostgreSQL): claim metrics, queue depth, the database in /readyz, scheduled retention.
         const storeOps = startStoreOperations(store, { metrics, logger, retentionDays: () => [...folder.pipelines.values()].map((p) => p.opened.compiled.policies.audit.retentionDays) });
-        const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake() });
+        const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake(), between: (fn) => worker.between(fn) });
         const replayIfFixed = async (names: readonly string[]): Promise<void> => {
           for (const name of names) {
             const served = folder.pipelines.get(name);

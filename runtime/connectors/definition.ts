@@ -69,7 +69,10 @@ export interface WebhookAdapter {
    * signed time so the runtime enforces the tolerance window. Never throws for a malformed delivery.
    */
   verify(delivery: WebhookDelivery, signingKeys: readonly string[]): WebhookVerdict;
-  /** The record keys a verified delivery names; [] for a shape it does not know. */
+  /**
+   * The record keys a verified delivery names; [] for a shape it does not know (the runtime then polls
+   * for changes). Throws for a body it cannot parse at all: the runtime answers 400 and keeps nothing.
+   */
   keys(delivery: WebhookDelivery): string[];
 }
 

@@ -3,6 +3,7 @@
 // not fsync. Here the adapter writes a temp file, fsyncs it, renames it over the old one and fsyncs
 // the directory, so after a crash (kill -9 or power loss) the file is the old or the new version.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 
@@ -36,6 +37,29 @@ export function writeFileDurably(file: string, text: string): void {
   fsyncDirectory(dirname(file));
 }
 
+/**
+ * The same durable replace without blocking the event loop: while the fsyncs run, the process keeps
+ * reading requests, and the store gathers the changes that arrive meanwhile into its next write (group
+ * commit: one fsync for a burst of webhook deliveries, each still acknowledged only once it is durable).
+ */
+export async function writeFileDurablyAsync(file: string, text: string): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
 class DurableJsonFile<T> implements Adapter<T> {
   constructor(private readonly file: string) {}
 
@@ -57,7 +81,7 @@ class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    writeFileDurably(this.file, JSON.stringify(data));
+    await writeFileDurablyAsync(this.file, JSON.stringify(data));
   }
 }
 

@@ -37,6 +37,13 @@ export interface DriftPollOptions {
   onEnqueued(): void;
   /** Tests drive check() themselves. */
   schedule?: boolean;
+  /**
+   * The worker's between-batches gate. A check made while a batch of the pipeline is being applied would
+   * see the batch's writes in the sink before its commit moves the desired state, and report them as
+   * drift; run inside the gate it sees both or neither. (Across replicas the job lease serialises
+   * batches, not checks: another replica's batch in flight can still look like drift once.)
+   */
+  between?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 const MAX_LOGGED_ITEMS = 20;
@@ -54,8 +61,13 @@ export function startDriftPolling(names: readonly string[], pipelines: (name: st
     running.add(name);
     const previous = statuses.get(name) ?? { drifted: 0, repairsQueued: 0 };
     try {
-      const now = clock();
-      const report = await checkDrift(opened, options.store, { now, runId: `drift-${randomUUID().slice(0, 8)}`, signal });
+      let now = clock();
+      // Looked up again inside the gate: a reload may have swapped the pipeline while the check waited.
+      const run = () => {
+        now = clock();
+        return checkDrift(pipelines(name) ?? opened, options.store, { now, runId: `drift-${randomUUID().slice(0, 8)}`, signal });
+      };
+      const report = await (options.between ? options.between(run) : run());
       const drifted = report.items.length + report.findings.length;
       options.metrics?.driftItems.set({ pipeline: name }, drifted);
       let repairsQueued = previous.repairsQueued;

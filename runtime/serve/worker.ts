@@ -207,8 +207,16 @@ export function createWorker(options: WorkerOptions): Worker {
     options.logger.warn({ pipeline: job.pipeline, jobId: job.id, keys: keys.length }, `job gave up: ${cause}; its records are quarantined`);
   }
 
+  // A failure that could not be recorded (the store was down too) leaves its job leased in memory: it is
+  // settled again before the next claim, or the pipeline would wait out the whole lease after recovery.
+  let unsettled: (() => Promise<void>) | undefined;
+
   async function stepOnce(): Promise<boolean> {
     if (stopping) return false;
+    if (unsettled) {
+      await unsettled();
+      unsettled = undefined;
+    }
     const job = await options.store.jobs.claim(workerId, leaseMs, clock());
     if (!job) return false;
     const opened = options.pipeline(job.pipeline);
@@ -276,7 +284,11 @@ export function createWorker(options: WorkerOptions): Worker {
         options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, error.message);
         return true;
       }
-      await settleFailure(job, jobs, opened, error);
+      const settle = () => settleFailure(job, jobs, opened, error);
+      await settle().catch((settleError: unknown) => {
+        unsettled = settle;
+        throw settleError;
+      });
     } finally {
       stopBeating();
     }

@@ -30,6 +30,8 @@ export interface StoreDocument {
   dedupe: Record<string, string>;
   inbox: InboxEntry[];
   state: Record<string, Json>;
+  /** The last job-journal line this document holds (the embedded store's journal; absent: none). */
+  journalSeq?: number;
 }
 
 export const emptyDocument = (): StoreDocument => ({ format: 1, commitSeq: 0, nextId: 1, pipelines: {}, jobs: [], dedupe: {}, inbox: [], state: {} });

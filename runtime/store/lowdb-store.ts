@@ -1,6 +1,7 @@
 // The embedded default store: state under one directory (--data, default ./.ml-connector/), no
 // server. Small state (checkpoints, mirror, desired and actual state, quarantine, jobs, inbox) is
-// one JSON document written durably through lowdb; the audit trail is append-only segments beside it.
+// one JSON document written durably through lowdb; the audit trail is append-only segments beside it,
+// and queued jobs (webhook deliveries) are first made durable in a small append-only journal.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MlcError } from '../errors.ts';
@@ -9,6 +10,7 @@ import { openAuditSegments } from './audit-segments.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { documentStore } from './document-store.ts';
 import { emptyDocument, type StoreDocument } from './document.ts';
+import { openJobJournal, readJournal, replayJournal } from './job-journal.ts';
 import type { Store } from './store.ts';
 
 export interface LowdbStoreOptions {
@@ -43,10 +45,20 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
       throw new MlcError('MLC_STORE_CORRUPT', `${file} is not an ml-connector state file (format ${String(document.data.format)}); the runtime will not start on it`);
     }
     const audit = await openAuditSegments(auditDir, document.data.commitSeq, options.maxSegmentBytes ? { maxSegmentBytes: options.maxSegmentBytes } : {});
+    const journalFile = join(dir, 'jobs.journal');
+    let data: StoreDocument;
+    let journal: Awaited<ReturnType<typeof openJobJournal>> | undefined;
+    try {
+      data = replayJournal(document.data, readJournal(journalFile));
+      journal = options.readOnly ? undefined : await openJobJournal(journalFile);
+    } catch (error) {
+      throw unwritable(dir, error);
+    }
     return documentStore({
       // The directory lock admits one process at a time, so a lease found on open belongs to a process
       // that is gone (killed mid-batch): its jobs are due again at once, not when the lease runs out.
-      document: options.readOnly ? document.data : { ...document.data, jobs: document.data.jobs.map(({ lease: _gone, ...job }) => job) },
+      document: options.readOnly ? data : { ...data, jobs: data.jobs.map(({ lease: _gone, ...job }) => job) },
+      ...(journal ? { journal: { ...journal, append: (line: Parameters<typeof journal.append>[0]) => journal.append(line).catch((error: unknown) => Promise.reject(unwritable(dir, error))) } } : {}),
       persist: async (doc) => {
         if (options.readOnly) throw new Error('this store was opened read-only');
         try {

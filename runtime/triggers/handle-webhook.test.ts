@@ -83,6 +83,14 @@ describe('handleWebhook', () => {
     expect([answer.status, answer.headers?.['retry-after']]).toEqual([503, '30']);
   });
 
+  it('refuses a signed body the source cannot parse with 400 and stores nothing; unsigned, it stays a 401', async () => {
+    const inbox = memoryInbox();
+    const signedGarbage = await handleWebhook(delivery('{"ids":[1'), route(), inbox, now);
+    expect([signedGarbage.status, signedGarbage.outcome, signedGarbage.body]).toEqual([400, 'malformed', { error: 'malformed delivery' }]);
+    expect((await handleWebhook(delivery('{"ids":[1', 'wrong-key'), route(), inbox, now)).status).toBe(401);
+    expect(inbox.entries).toEqual([]);
+  });
+
   it('keeps a verified delivery of an unknown shape (no keys) so the worker can poll for it', async () => {
     const inbox = memoryInbox();
     const answer = await handleWebhook(delivery('{"something":"else"}'), route(), inbox, now);

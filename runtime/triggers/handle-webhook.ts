@@ -1,8 +1,9 @@
 // One webhook delivery, from raw bytes to a durable inbox entry — a plain function, testable without a
 // port; the HTTP server is a thin adapter around it. The order is the point: size first (no HMAC work
 // on an oversized body), then the source's signature check with every current signing key, then the
-// timestamp window in both directions, then a durable write, and only then a 2xx. A delivery we could
-// not persist gets a 503 so the sender retries; a forged one gets a bare 401 that teaches nothing.
+// timestamp window in both directions, then the source reads the keys (a signed body it cannot parse
+// at all is a 400: malformed, not worth a job), then a durable write, and only then a 2xx. A delivery
+// we could not persist gets a 503 so the sender retries; a forged one gets a bare 401 that teaches nothing.
 import { createHash } from 'node:crypto';
 import type { WebhookAdapter, WebhookDelivery } from '../connectors/definition.ts';
 
@@ -32,12 +33,12 @@ export interface WebhookInbox {
 }
 
 export interface WebhookAnswer {
-  status: 202 | 200 | 401 | 413 | 503;
+  status: 202 | 200 | 400 | 401 | 413 | 503;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
   /** For logs and metrics only, never sent: why a delivery was refused. */
   reason?: string;
-  outcome: 'accepted' | 'duplicate' | 'forged' | 'stale' | 'too-large' | 'store-unavailable';
+  outcome: 'accepted' | 'duplicate' | 'forged' | 'stale' | 'malformed' | 'too-large' | 'store-unavailable';
 }
 
 export const UNAUTHORIZED: Omit<WebhookAnswer, 'reason' | 'outcome'> = { status: 401, body: { error: 'unauthorized' } };
@@ -63,8 +64,9 @@ export async function handleWebhook(delivery: WebhookDelivery, route: WebhookRou
   let keys: string[];
   try {
     keys = [...new Set(route.adapter.keys(delivery))];
-  } catch {
-    keys = [];
+  } catch (error) {
+    // Only after the signature: an unsigned body never learns whether it would have parsed.
+    return { status: 400, body: { error: 'malformed delivery' }, reason: error instanceof Error ? error.message : String(error), outcome: 'malformed' };
   }
   const dedupeKey = deliveryDedupeKey(route.pipeline, verdict.signedAt, delivery.rawBody);
   try {

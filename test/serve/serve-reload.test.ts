@@ -62,6 +62,8 @@ describe('serve reload', () => {
 
     appendFileSync(join(dir, 'departments.yaml'), '  - { from: Garage, to: GAR, description: Garage }\n');
     await waitFor(() => probe.effects.some((e) => e.entity === 'department' && e.key === 'GAR'), 'the replayed record written');
+    // The sink has the write before the batch commits (store writes do not block the event loop): wait for its summary.
+    await waitFor(async () => (await ready()).lastSummary?.quarantined === 0, 'the replay batch done');
     const after = await ready();
     expect(after.version).not.toBe(before);
     expect(after.lastSummary?.quarantined).toBe(0);

@@ -1,5 +1,5 @@
-// The store becomes unwritable under a running `serve` (its state file cannot be replaced: here a
-// directory stands where the file goes, since the tests run as root and permissions would not stop
+// The store becomes unwritable under a running `serve` (its state file and job journal cannot be
+// written: here a directory stands where each file goes, since the tests run as root and permissions would not stop
 // them): webhooks get 503 with Retry-After, never a 2xx for a delivery that was not stored; what was
 // acknowledged before is kept; once the store recovers, the sender's retries are taken and every
 // acknowledged delivery is processed, with no effect twice.
@@ -32,9 +32,13 @@ describe('serve with a store that stops being writable', () => {
     try {
       expect(await sendAll([0, 1, 2, 3, 4].map(delivery))).toEqual([202, 202, 202, 202, 202]);
 
+      // Both files the store writes: the state document and the job journal deliveries go to first.
       const state = join(dir, 'state', 'state.json');
+      const journal = join(dir, 'state', 'jobs.journal');
       renameSync(state, `${state}.saved`);
       mkdirSync(state);
+      rmSync(journal, { force: true });
+      mkdirSync(journal);
       const during = await sendAll([5, 6, 7, 8, 9].map(delivery));
       expect(during).toEqual([503, 503, 503, 503, 503]);
       const answer = await fetch(`${served.url}/hooks/test`, { method: 'POST', body: '{}' });
@@ -45,6 +49,7 @@ describe('serve with a store that stops being writable', () => {
 
       // The disk recovers; the sender retries what it was refused (BambooHR retries a failed delivery).
       rmSync(state, { recursive: true });
+      rmSync(journal, { recursive: true });
       rmSync(`${state}.saved`);
       const retried = refused.splice(0);
       expect(await sendAll(retried)).toEqual(retried.map(() => 202));
