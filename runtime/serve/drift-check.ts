@@ -7,7 +7,7 @@ import type { DriftFinding } from '../connectors/definition.ts';
 import type { OpenedPipeline } from '../engine/open-pipeline.ts';
 import { readActualFor } from '../engine/desired-state.ts';
 import { diff, idempotencyKeyFor } from '../engine/diff.ts';
-import type { AuditEvent, Store } from '../store/store.ts';
+import { emptyBatch, type AuditEvent, type Store } from '../store/store.ts';
 
 export interface DriftedItem {
   entity: string;
@@ -52,16 +52,7 @@ export async function checkDrift(opened: OpenedPipeline, store: Store, options: 
       ),
       ...findings.map((f) => event(f.key ? `${f.entity}/${f.key}` : f.entity, `${f.kind}: ${f.detail}`)),
     ];
-    await store.commit({
-      pipeline: compiled.name,
-      runId: options.runId,
-      mirror: { upsert: [], remove: [] },
-      desired: { upsert: [], remove: [] },
-      actual: { upsert: [], remove: [] },
-      audit,
-      quarantine: { park: [], release: [] },
-      pending: { set: [], clear: [] },
-    });
+    await store.commit({ ...emptyBatch(compiled.name, options.runId), audit });
   }
   return { pipeline: compiled.name, checkedAt, items: changes.map((c) => ({ entity: c.entity, key: c.key, action: c.action })), findings };
 }

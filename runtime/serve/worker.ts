@@ -13,7 +13,7 @@ import type { Logger } from '../lib/log.ts';
 import type { ServiceMetrics } from '../lib/metrics.ts';
 import { backoffDelayMs, nextAttempt } from '../policies/retry.ts';
 import { fencedStore, fenceOf, keepLease } from '../store/lease-keeper.ts';
-import type { Job, Store } from '../store/store.ts';
+import { emptyBatch, type Job, type Store } from '../store/store.ts';
 import { replayAfterRecovery } from './recovery-replay.ts';
 
 export type PipelineHealth = 'ok' | 'degraded' | 'failing';
@@ -100,13 +100,13 @@ export function createWorker(options: WorkerOptions): Worker {
    * merge their keys; every queued changed-since (or full) job is the same read, due or waiting, so
    * cron ticks that pile up during an outage retry as one job and retry traffic stays bounded.
    */
-  async function coalesce(job: Job): Promise<{ jobs: Job[]; keys: string[] }> {
+  function coalesce(job: Job, queued: readonly Job[]): { jobs: Job[]; keys: string[] } {
     if (job.kind === 'replay') return { jobs: [job], keys: job.keys ?? [] };
     const now = clock().getTime();
     // A full read covers a changed-since one (both move the checkpoint): due cron ticks join a full job
     // instead of making a second read of a source that may be throttling.
     const joins = (j: Job): boolean => j.kind === job.kind || (job.kind === 'full' && j.kind === 'changed' && Date.parse(j.notBefore) <= now);
-    const others = (await options.store.jobs.list(job.pipeline)).filter((j) => j.id !== job.id && joins(j) && (job.kind !== 'keys' || Date.parse(j.notBefore) <= now));
+    const others = queued.filter((j) => j.id !== job.id && joins(j) && (job.kind !== 'keys' || Date.parse(j.notBefore) <= now));
     const jobs = [job, ...others];
     return { jobs, keys: [...new Set(jobs.flatMap((j) => j.keys ?? []))] };
   }
@@ -192,14 +192,8 @@ export function createWorker(options: WorkerOptions): Worker {
     const since = clock().toISOString();
     if (keys.length > 0) {
       await options.store.commit({
-        pipeline: job.pipeline,
-        runId: `job-${job.id}`,
-        mirror: { upsert: [], remove: [] },
-        desired: { upsert: [], remove: [] },
-        actual: { upsert: [], remove: [] },
-        audit: [],
+        ...emptyBatch(job.pipeline, `job-${job.id}`),
         quarantine: { park: keys.map((recordKey) => ({ pipeline: job.pipeline, recordKey, code, cause, since, sourceKeys: [recordKey] })), release: [] },
-        pending: { set: [], clear: [] },
         ...fenceOf(job),
       });
     }
@@ -224,12 +218,13 @@ export function createWorker(options: WorkerOptions): Worker {
       await options.store.jobs.retryAt(job.id, new Date(clock().getTime() + 60_000), 'the pipeline is not loaded');
       return true;
     }
-    if (job.kind === 'changed' && (await options.store.jobs.list(job.pipeline)).some((j) => j.kind === 'full')) {
+    const queued = job.kind === 'replay' ? [] : await options.store.jobs.list(job.pipeline);
+    if (job.kind === 'changed' && queued.some((j) => j.kind === 'full')) {
       // A full read is waiting (for its retry, say while the source throttles): it covers this one.
       await options.store.jobs.complete(job.id, job.fence);
       return true;
     }
-    const { jobs, keys } = await coalesce(job);
+    const { jobs, keys } = coalesce(job, queued);
     const mode: RunMode = job.kind === 'full' ? 'full' : job.kind === 'changed' ? 'changed-since' : 'keys';
     // A replay's audit events say so in their run id (and, like every event, carry the pipeline version).
     const runId = `${job.kind === 'replay' ? 'replay-' : ''}${randomUUID().slice(0, 8)}`;

@@ -4,7 +4,7 @@
 // transactional commits of at most CHUNK items, so any store that passes the contract can take it.
 import { MlcError } from '../errors.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportRecord } from './store-export.ts';
-import type { BatchCommit, Store } from './store.ts';
+import { emptyBatch, type BatchCommit, type Store } from './store.ts';
 
 const CHUNK = 500;
 
@@ -86,16 +86,6 @@ export async function storeIsEmpty(store: Store): Promise<boolean> {
   return (await store.transfer.pipelines()).length === 0 && (await store.transfer.state()).length === 0 && (await store.transfer.dedupeKeys()).length === 0;
 }
 
-const emptyBatch = (pipeline: string): BatchCommit => ({
-  pipeline,
-  runId: 'store-import',
-  mirror: { upsert: [], remove: [] },
-  desired: { upsert: [], remove: [] },
-  actual: { upsert: [], remove: [] },
-  audit: [],
-  quarantine: { park: [], release: [] },
-  pending: { set: [], clear: [] },
-});
 
 /**
  * Applies a checked export (read it with checkExport first). Refuses a store that holds state unless
@@ -117,7 +107,7 @@ export async function importStore(store: Store, lines: AsyncIterable<string>, op
   const batchFor = async (pipeline: string): Promise<BatchCommit> => {
     if (batch && (batch.pipeline !== pipeline || size >= CHUNK)) await flush();
     size += 1;
-    return (batch ??= emptyBatch(pipeline));
+    return (batch ??= emptyBatch(pipeline, 'store-import'));
   };
   let first = true;
   for await (const text of lines) {

@@ -74,6 +74,18 @@ export interface BatchCommit {
   fence?: { jobId: string; token: number };
 }
 
+/** A commit that changes nothing yet: callers fill in the parts they write. */
+export const emptyBatch = (pipeline: string, runId: string): BatchCommit => ({
+  pipeline,
+  runId,
+  mirror: { upsert: [], remove: [] },
+  desired: { upsert: [], remove: [] },
+  actual: { upsert: [], remove: [] },
+  audit: [],
+  quarantine: { park: [], release: [] },
+  pending: { set: [], clear: [] },
+});
+
 export type JobKind = 'keys' | 'changed' | 'full' | 'replay';
 
 export interface Job {

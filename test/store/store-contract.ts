@@ -1,7 +1,7 @@
 // The one contract every Store implementation passes (memory, lowdb; a PostgreSQL store later, unchanged):
 // call describeStoreContract(name, factory) from that store's test file.
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent, BatchCommit, Store } from '../../runtime/store/store.ts';
+import { emptyBatch as emptyBatchOf, type AuditEvent, type BatchCommit, type Store } from '../../runtime/store/store.ts';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -10,16 +10,7 @@ export interface StoreFactory {
   reopen?(store: Store): Promise<Store>;
 }
 
-export const emptyBatch = (pipeline: string, runId = 'run-1'): BatchCommit => ({
-  pipeline,
-  runId,
-  mirror: { upsert: [], remove: [] },
-  desired: { upsert: [], remove: [] },
-  actual: { upsert: [], remove: [] },
-  audit: [],
-  quarantine: { park: [], release: [] },
-  pending: { set: [], clear: [] },
-});
+export const emptyBatch = (pipeline: string, runId = 'run-1'): BatchCommit => emptyBatchOf(pipeline, runId);
 
 export const auditEvent = (recordKey: string, stage: AuditEvent['stage'], at = '2026-11-28T10:00:00.000Z', pipeline = 'p'): AuditEvent => ({ pipeline, runId: 'run-1', recordKey, stage, at, pipelineVersion: 'v1' });
 
