@@ -9,9 +9,9 @@ const d = (key: string, description: string): DesiredItem => ({ entity: 'segment
 const a = (key: string, description: string, active = true): ActualItem => ({ entity: 'segment', key, values: { description }, active, version: `v-${description}` });
 
 /** committed = what the sink was last given; desired = what the run wants now; actual = what it read. */
-function split(committed: DesiredItem[], desired: DesiredItem[], actual: ActualItem[], policy: DriftPolicy) {
+function split(committed: DesiredItem[], desired: DesiredItem[], actual: ActualItem[], policy: DriftPolicy, sent: DesiredItem[] = []) {
   const changes = diff(desired, actual, entities, { scope: 'partial', idempotencyKey: idempotencyKeyFor('p', 'r') });
-  const result = splitHandEdits(changes, new Map(committed.map((c) => [itemId(c.entity, c.key), c])), actual, entities, policy);
+  const result = splitHandEdits(changes, new Map(committed.map((c) => [itemId(c.entity, c.key), c])), actual, entities, policy, new Map(sent.map((s) => [itemId(s.entity, s.key), s.values])));
   return { apply: result.apply.map((c) => `${c.action} ${c.key}`), edited: result.edited.map((e) => `${e.change.key}: ${e.detail}`) };
 }
 
@@ -35,5 +35,12 @@ describe('hand edits: the sink no longer holds what it was last given', () => {
   it('ignore: nothing is looked at; an item never given to the sink is never a hand edit', () => {
     expect(split([d('DRV', 'Drivers')], [d('DRV', 'Drivers')], [a('DRV', 'Drivers (by hand)')], 'ignore')).toEqual({ apply: ['update DRV'], edited: [] });
     expect(split([], [d('NEW', 'New')], [a('NEW', 'Old')], 'report')).toEqual({ apply: ['update NEW'], edited: [] });
+  });
+
+  it('report: values an earlier batch sent without an answer (its pending change) are our write, not a hand edit', () => {
+    // Given "Drivers"; "Drivers 2" was sent, the sink took it but the answer was lost; now "Drivers 3" is wanted.
+    const out = split([d('DRV', 'Drivers')], [d('DRV', 'Drivers 3')], [a('DRV', 'Drivers 2')], 'report', [d('DRV', 'Drivers 2')]);
+    expect(out).toEqual({ apply: ['update DRV'], edited: [] });
+    expect(split([d('DRV', 'Drivers')], [d('DRV', 'Drivers 3')], [a('DRV', 'Drivers (by hand)')], 'report', [d('DRV', 'Drivers 2')]).apply).toEqual([]);
   });
 });

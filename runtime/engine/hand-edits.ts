@@ -5,7 +5,7 @@
 // desired state back and says so in the audit trail, `ignore` writes without looking. The same rule
 // the sink applies when an item changes between its read and its write (a 412), and the same as the
 // drift poll of serve, so `run`, `plan` and `serve` agree.
-import type { ActualItem, Change, DesiredItem, DriftPolicy, EntitySpec } from '../connectors/definition.ts';
+import type { ActualItem, Change, DesiredItem, DriftPolicy, EntitySpec, JsonObject } from '../connectors/definition.ts';
 import { itemId } from '../store/store.ts';
 import { differs } from './diff.ts';
 
@@ -21,7 +21,11 @@ export interface HandEditSplit {
   edited: HandEdit[];
 }
 
-export function splitHandEdits(changes: readonly Change[], committed: ReadonlyMap<string, DesiredItem>, actual: readonly ActualItem[], entities: readonly EntitySpec[], policy: DriftPolicy): HandEditSplit {
+/**
+ * `sent` holds, per item, values an earlier batch sent without learning the outcome (its pending
+ * change): a sink that took them without answering holds our write, not a hand edit.
+ */
+export function splitHandEdits(changes: readonly Change[], committed: ReadonlyMap<string, DesiredItem>, actual: readonly ActualItem[], entities: readonly EntitySpec[], policy: DriftPolicy, sent: ReadonlyMap<string, JsonObject> = new Map()): HandEditSplit {
   if (policy === 'ignore') return { apply: [...changes], edited: [] };
   const specs = new Map(entities.map((e) => [e.name, e]));
   const actualById = new Map(actual.map((a) => [itemId(a.entity, a.key), a]));
@@ -33,7 +37,8 @@ export function splitHandEdits(changes: readonly Change[], committed: ReadonlyMa
     const spec = specs.get(change.entity);
     const now = actualById.get(id);
     // Never given to the sink (or deactivated by the pipeline itself): nothing of ours was edited.
-    const detail = !given || !spec ? undefined : !now ? 'deleted in the sink by hand' : differs(spec, given.values, now) ? 'changed in the sink by hand' : undefined;
+    const ours = (values: JsonObject | undefined): boolean => spec !== undefined && now !== undefined && values !== undefined && !differs(spec, values, now);
+    const detail = !given || !spec ? undefined : !now ? 'deleted in the sink by hand' : !ours(given.values) && !ours(sent.get(id)) ? 'changed in the sink by hand' : undefined;
     if (!detail) {
       apply.push(change);
       continue;

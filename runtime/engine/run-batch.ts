@@ -122,7 +122,8 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name, options.runId) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
-  const handEdits = splitHandEdits(changes, committed, actual, pipeline.entities, pipeline.policies.drift);
+  const sent = new Map((await store.pending.list(pipeline.name)).flatMap((p) => (p.after ? [[itemId(p.entity, p.key), p.after] as const] : [])));
+  const handEdits = splitHandEdits(changes, committed, actual, pipeline.entities, pipeline.policies.drift, sent);
   const heldBack = handEdits.edited.filter((e) => !handEdits.apply.includes(e.change));
   if (options.plan) {
     for (const change of handEdits.apply) (state.counters.written[change.entity] ??= { create: 0, update: 0, deactivate: 0 })[change.action]++;

@@ -70,7 +70,7 @@ export function settleOutcome(input: SettleInput): Settled {
   }
   for (const { change, attempts, retryAfterMs, error } of outcome.pending) {
     counters.pending++;
-    const pending: PendingChange = { entity: change.entity, key: change.key, action: change.action, idempotencyKey: change.idempotencyKey, attempts, lastError: `${error.code}: ${error.message}`, since: input.now, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    const pending: PendingChange = { entity: change.entity, key: change.key, action: change.action, idempotencyKey: change.idempotencyKey, attempts, lastError: `${error.code}: ${error.message}`, since: input.now, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(change.after ? { after: change.after } : {}) };
     out.pending.set.push(pending);
     push(input.event(itemId(change.entity, change.key), 'pending', { detail: `${attempts} attempt(s): ${pending.lastError}`, related: sourceKeys(change) }));
   }

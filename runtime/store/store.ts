@@ -55,6 +55,8 @@ export interface PendingChange {
   retryAfterMs?: number;
   lastError: string;
   since: string;
+  /** The values sent: the sink may have taken them though no answer came (a later run must not call them a hand edit). */
+  after?: JsonObject;
 }
 
 export interface BatchCommit {
