@@ -8,7 +8,10 @@ import { parseYamlFile } from '../load/yaml-file.ts';
 import { desiredItemChecker } from '../steps/aggregate.ts';
 
 /** Returns why an output is not accepted, or undefined when every emitted item is. */
-export type OutputCheck = (output: unknown) => string | undefined;
+export type OutputCheck = ((output: unknown) => string | undefined) & {
+  /** The aggregate step's partitionBy: each case is also evaluated per partition (partition-check.ts). */
+  partitionBy?: string;
+};
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,17 +34,19 @@ export function rosterOutputChecks(registry: ConnectorRegistry, dirs: readonly s
       } catch {
         continue; // a config `validate` would refuse; its report says why
       }
-      const check = desiredItemChecker(entities);
+      const itemCheck = desiredItemChecker(entities);
       for (const step of doc.steps) {
         if (!isObject(step) || step.type !== 'aggregate' || typeof step.file !== 'string') continue;
-        checks.set(resolve(dirname(path), step.file), (output) => {
+        const check: OutputCheck = (output) => {
           const items = output === undefined || output === null ? [] : Array.isArray(output) ? output : [output];
           for (const [index, item] of items.entries()) {
-            const checked = check(item);
+            const checked = itemCheck(item);
             if ('problem' in checked) return `item ${index} is not something ${doc.sink && isObject(doc.sink) ? String(doc.sink.type) : 'the sink'} accepts (pipeline ${name}): ${checked.problem}`;
           }
           return undefined;
-        });
+        };
+        if (typeof step.partitionBy === 'string') check.partitionBy = step.partitionBy;
+        checks.set(resolve(dirname(path), step.file), check);
       }
     }
   }

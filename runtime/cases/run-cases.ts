@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { partitionProblem } from './partition-check.ts';
 import type { OutputCheck } from './roster-output-check.ts';
 import { IsolatedEvaluator } from '../lib/jsonata-isolated.ts';
 import { compileExpressionFile } from '../load/expression-file.ts';
@@ -121,8 +122,10 @@ async function runExpressionCases(path: string, subjectName: string, cases: Case
     const line = yaml.locate(`/cases/${index}`).line;
     try {
       const actual = plain(await evaluator.evaluate(compiled.source, spec.input, { timeoutMs: CASE_TIMEOUT_MS }, spec.bindings));
-      const refused = outputCheck?.(actual);
-      const sinkNote = refused ? `the output is not accepted by the sink: ${refused}` : undefined;
+      const partitionBy = outputCheck?.partitionBy;
+      const split = partitionBy ? await partitionProblem(spec.input, actual, spec.bindings ?? {}, partitionBy, (input, bindings) => evaluator.evaluate(compiled.source, input, { timeoutMs: CASE_TIMEOUT_MS }, bindings).then(plain)) : undefined;
+      const refused = outputCheck?.(actual) ?? split;
+      const sinkNote = refused ? (refused === split ? `its pipeline step has partitionBy: ${partitionBy}, and ${refused}` : `the output is not accepted by the sink: ${refused}`) : undefined;
       if (!isDeepStrictEqual(actual, plain(spec.expected))) {
         results.push({ name: spec.name, line, passed: false, detail: `${lineDiff(show(plain(spec.expected)), show(actual))}${sinkNote ? `\n${sinkNote}` : ''}` });
       } else results.push(sinkNote ? { name: spec.name, line, passed: false, detail: sinkNote } : { name: spec.name, line, passed: true });

@@ -70,7 +70,7 @@ export function compilePipeline(loaded: LoadedPipeline, pipelinePath: string, re
     } else throw new Error(`step ${id} has neither expression nor file`);
     const timeoutMs = filled(step.timeoutMs);
     if (step.type === 'aggregate') {
-      rosterSteps.push(aggregateStep({ id, source, timeoutMs, evaluator, entities }));
+      rosterSteps.push(aggregateStep({ id, source, timeoutMs, evaluator, entities, ...(step.partitionBy ? { partitionBy: step.partitionBy } : {}) }));
     } else {
       // The loader refuses this order (MLC_STEP_ORDER); checked again so a hand-built pipeline cannot slip past.
       if (rosterSteps.length > 0) throw new MlcError('MLC_STEP_ORDER', `step '${id}' (${step.type}) comes after an aggregate`);

@@ -111,7 +111,8 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   const committed = new Map(committedItems.map((d) => [itemId(d.entity, d.key), d]));
   // Roster steps also see what the sink was last given ($committed), so an aggregate can say what
   // became of an item nobody contributes to any more (a cost center left empty gets headcount 0).
-  const rosterContext: StepContext = { ...stepContext, bindings: { ...stepContext.bindings, committed: committedItems.map(({ entity, key, values }) => ({ entity, key, values })) } };
+  // A complete read recomputes every partition of a partitioned aggregate (nothing kept from earlier batches).
+  const rosterContext: StepContext = { ...stepContext, recompute: scope === 'complete', bindings: { ...stepContext.bindings, committed: committedItems.map(({ entity, key, values }) => ({ entity, key, values })) } };
   const desired = await computeDesired(state.mirror, pipeline.rosterSteps, pipeline.entities, rosterContext);
   crashPoint('after-steps');
   let candidates: DesiredItem[] = scope === 'complete' ? desired : changedSince(desired, committed);

@@ -88,3 +88,26 @@ export function callsAndBindings(expression: CompiledExpression): { calls: Funct
   visit(expression.ast());
   return { calls, bound };
 }
+
+/**
+ * Every variable name an expression mentions ($runDate, $committed, and its own $locals; functions
+ * such as $now are variables too). A cache of an expression's results can then key on the bindings
+ * it reads and ignore the ones it does not. Undefined when the source does not compile.
+ */
+export function variablesNamed(source: string): Set<string> | undefined {
+  const compiled = compileExpression(source);
+  if (!compiled.ok) return undefined;
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record.type === 'variable' && typeof record.value === 'string') names.add(record.value);
+    for (const value of Object.values(record)) if (typeof value === 'object') visit(value);
+  };
+  visit(compiled.expression.ast());
+  return names;
+}

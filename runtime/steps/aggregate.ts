@@ -4,6 +4,7 @@
 import type { DesiredItem, EntitySpec, JsonObject } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { createSchemaCompiler, type Validator } from '../lib/json-schema.ts';
+import { partitionedAggregate, type PartitionedRun } from './partitioned-aggregate.ts';
 import type { BatchEvaluator, RosterStep } from './step.ts';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,6 +15,8 @@ export interface AggregateSpec {
   timeoutMs: number;
   evaluator: BatchEvaluator;
   entities: readonly EntitySpec[];
+  /** A record field: evaluate per partition and keep unchanged partitions between batches. */
+  partitionBy?: string;
 }
 
 /** Checks one emitted value; returns the item or the reason it is not one. */
@@ -40,8 +43,13 @@ export function desiredItemChecker(entities: readonly EntitySpec[], step?: strin
   };
 }
 
-export function aggregateStep(spec: AggregateSpec): RosterStep {
+export function aggregateStep(spec: AggregateSpec): RosterStep & { partitions?: PartitionedRun } {
   const check = desiredItemChecker(spec.entities, spec.id);
+  if (spec.partitionBy) {
+    const entityOrder = [...spec.entities].sort((a, b) => a.applyOrder - b.applyOrder).map((e) => e.name);
+    const partitions = partitionedAggregate({ ...spec, partitionBy: spec.partitionBy, entityOrder }, check);
+    return { id: spec.id, scope: 'roster', type: 'aggregate', run: partitions.run, partitions };
+  }
   return {
     id: spec.id,
     scope: 'roster',

@@ -20,5 +20,8 @@ export function tableBinding(table: MappingTable): BoundTable {
 export function expressionBindings(tables: Iterable<MappingTable>, sinkConfig: unknown, runAt: Date): Record<string, unknown> {
   const bound: Record<string, BoundTable> = {};
   for (const table of tables) bound[table.name] = tableBinding(table);
-  return { tables: bound, sink: sinkConfig, runAt: runAt.toISOString() };
+  // $runDate (the run's UTC day) lets an expression that needs only the day or the month say so: a
+  // partitioned aggregate keeps its partitions' items while the bindings it names are unchanged.
+  const iso = runAt.toISOString();
+  return { tables: bound, sink: sinkConfig, runAt: iso, runDate: iso.slice(0, 10) };
 }

@@ -11,8 +11,10 @@ export type StepOutcome =
 export interface StepContext {
   pipeline: string;
   runId: string;
-  /** Values every expression can read: $tables, $sink, $runAt. */
+  /** Values every expression can read: $tables, $sink, $runAt, $runDate. */
   bindings: Record<string, unknown>;
+  /** Roster steps evaluate everything afresh, keeping nothing from earlier batches (a complete read). */
+  recompute?: boolean;
 }
 
 export interface RecordStep {

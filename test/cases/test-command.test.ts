@@ -87,4 +87,19 @@ describe('ml-connector test', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/the output is not accepted by the sink: item 6 is not something sage100-agent-sink accepts \(pipeline keystone-bamboohr-to-sage100.yaml\): headcount '10-WHS-01@2026-11': values must have required property 'period'/);
   });
+
+  it('fails an aggregate case when the pipeline partitions the aggregate by a field that changes its items', async () => {
+    // Per employee, every cost center's headcount comes out 1: the whole roster says 2 for 10-WHS-01.
+    fixture.edit('pipelines/keystone-bamboohr-to-sage100.yaml', 'partitionBy: costCenter', 'partitionBy: employeeId');
+    const run = await runCli(['test', 'mappings/headcount.cases.yaml'], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/its pipeline step has partitionBy: employeeId, and not partitionable by employeeId: evaluated whole it gives headcount\/10-WHS-01@2026-11 as .*"headcount":2.*; per partition as .*"headcount":1/);
+  });
+
+  it('passes the shipped aggregate cases under any partitioning that keeps a cost center whole', async () => {
+    fixture.edit('pipelines/keystone-bamboohr-to-sage100.yaml', 'partitionBy: costCenter', 'partitionBy: segments.division');
+    const run = await runCli(['test', 'mappings/headcount.cases.yaml'], { cwd: fixture.dir });
+    expect(run.stdout).toMatch(/3 passed, 0 failed/);
+    expect(run.code).toBe(0);
+  });
 });

@@ -1,0 +1,133 @@
+// An aggregate with `partitionBy`, evaluated partition by partition and kept between batches: a batch
+// re-evaluates only the partitions whose records (or whose bindings the expression names) changed,
+// so one department move costs its two cost centers, not the whole roster. What is kept is checked
+// by content, never trusted: a partition is reused only when its members' keys and records hash the
+// same as when it was evaluated, so another replica's commits or a reload cannot make it stale.
+import { createHash } from 'node:crypto';
+import type { DesiredItem, JsonObject } from '../connectors/definition.ts';
+import { MlcError } from '../errors.ts';
+import { variablesNamed } from '../lib/jsonata.ts';
+import type { ItemCheck } from './aggregate.ts';
+import { mergePartitions, partitionRoster } from './partitions.ts';
+import type { BatchEvaluator, RosterEntry, StepContext } from './step.ts';
+
+export interface PartitionedSpec {
+  id: string;
+  source: string;
+  timeoutMs: number;
+  evaluator: BatchEvaluator;
+  partitionBy: string;
+  /** Entity names in apply order: the merged output's order. */
+  entityOrder: readonly string[];
+}
+
+interface Kept {
+  fingerprint: string;
+  bindingKey: string;
+  items: DesiredItem[];
+}
+
+/** What the last batch's evaluations were: partitions re-evaluated and partitions reused (tests and logs read it). */
+export interface PartitionStats {
+  partitions: number;
+  evaluated: number;
+  reused: number;
+}
+
+// Expressions that read these give a different answer each time: nothing they give is kept.
+const UNSTABLE = ['now', 'millis', 'random'];
+// The evaluation over no records (it alone sees $committed) is kept under this name.
+const REMAINDER = '\u0000remainder';
+
+export interface PartitionedRun {
+  run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]>;
+  lastStats(): PartitionStats;
+}
+
+export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): PartitionedRun {
+  const path = spec.partitionBy.split('.');
+  const named = variablesNamed(spec.source);
+  const stable = named !== undefined && !UNSTABLE.some((n) => named.has(n));
+  const kept = new Map<string, Kept>();
+  const recordText = new WeakMap<object, string>();
+  let stats: PartitionStats = { partitions: 0, evaluated: 0, reused: 0 };
+
+  const textOf = (record: JsonObject): string => {
+    let text = recordText.get(record);
+    if (text === undefined) {
+      text = JSON.stringify(record);
+      recordText.set(record, text);
+    }
+    return text;
+  };
+  const fingerprintOf = (members: readonly RosterEntry[]): string => {
+    const hash = createHash('sha256');
+    for (const m of members) hash.update(m.key).update('\u0000').update(textOf(m.record)).update('\u0001');
+    return hash.digest('hex');
+  };
+  /** The bindings the expression names, except $committed (only the remainder sees it). */
+  const bindingKeyOf = (bindings: Record<string, unknown>): string | undefined =>
+    stable && named ? JSON.stringify(Object.keys(bindings).filter((k) => k !== 'committed' && named.has(k)).sort().map((k) => [k, bindings[k]])) : undefined;
+
+  const itemsOf = (label: string, value: unknown): DesiredItem[] => {
+    const emitted = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    const items: DesiredItem[] = [];
+    const seen = new Set<string>();
+    for (const v of emitted) {
+      const checked = check(v);
+      if ('problem' in checked) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted something the sink does not accept (partition ${label}): ${checked.problem}`);
+      const id = `${checked.item.entity}/${checked.item.key}`;
+      if (seen.has(id)) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted ${id} twice (partition ${label})`);
+      seen.add(id);
+      items.push(checked.item);
+    }
+    return items;
+  };
+
+  async function run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]> {
+    if (context.recompute) kept.clear();
+    const bindingKey = bindingKeyOf(context.bindings);
+    const groups = partitionRoster(roster, path);
+    const current = new Map<string, DesiredItem[]>();
+    const dirty: { name: string; members: RosterEntry[]; fingerprint: string }[] = [];
+    for (const [name, members] of groups) {
+      const fingerprint = fingerprintOf(members);
+      const entry = kept.get(name);
+      if (entry && bindingKey !== undefined && entry.bindingKey === bindingKey && entry.fingerprint === fingerprint) current.set(name, entry.items);
+      else dirty.push({ name, members, fingerprint });
+    }
+    // Partitions that no longer have members are forgotten (the remainder speaks for what they emitted).
+    for (const name of [...kept.keys()]) if (name !== REMAINDER && !groups.has(name)) kept.delete(name);
+
+    const withoutCommitted = { ...context.bindings, committed: [] };
+    const results = await spec.evaluator.evaluateBatch(spec.source, dirty.map((d) => d.members.map((m) => m.record)), { timeoutMs: spec.timeoutMs }, withoutCommitted);
+    for (const [index, d] of dirty.entries()) {
+      const result = results[index];
+      const label = JSON.stringify(d.name);
+      if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over partition ${label} (${d.members.length} records): ${result?.message ?? 'no result'}`);
+      const items = itemsOf(label, result.value);
+      current.set(d.name, items);
+      if (bindingKey !== undefined) kept.set(d.name, { fingerprint: d.fingerprint, bindingKey, items });
+    }
+
+    const remainderKey = bindingKey === undefined ? undefined : `${bindingKey}\u0000${JSON.stringify(context.bindings.committed ?? [])}`;
+    const keptRemainder = kept.get(REMAINDER);
+    let remainder: DesiredItem[];
+    if (keptRemainder && remainderKey !== undefined && keptRemainder.bindingKey === remainderKey) remainder = keptRemainder.items;
+    else {
+      const [result] = await spec.evaluator.evaluateBatch(spec.source, [[]], { timeoutMs: spec.timeoutMs }, context.bindings);
+      if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over no records (with $committed): ${result?.message ?? 'no result'}`);
+      remainder = itemsOf('(no records)', result.value);
+      if (remainderKey !== undefined) kept.set(REMAINDER, { fingerprint: '', bindingKey: remainderKey, items: remainder });
+    }
+    stats = { partitions: groups.size, evaluated: dirty.length, reused: groups.size - dirty.length };
+
+    const outputs = [...current].map(([name, items]) => ({ label: JSON.stringify(name), items }));
+    outputs.push({ label: '(no records)', items: remainder });
+    const merged = mergePartitions(outputs, spec.entityOrder);
+    if (!merged.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' is not partitionable by ${spec.partitionBy}: ${merged.problem}`);
+    return merged.items;
+  }
+
+  return { run, lastStats: () => stats };
+}
