@@ -1,8 +1,8 @@
 // `test` holds a partitioned aggregate to its contract on every case: the case's input split by the
-// step's partitionBy field, each partition evaluated with $committed empty, the whole evaluated once
-// over no records with the case's $committed, and the outputs merged as the engine merges them, must
+// step's partitionBy field, each partition evaluated with $committed empty, then once over no records
+// with the case's committed items no partition emitted, and the outputs merged as the engine merges them, must
 // give the same items (values and sourceKeys) as the case's input evaluated whole.
-import { mergePartitions, partitionRoster, type PartitionItem } from '../steps/partitions.ts';
+import { mergePartitions, partitionRoster, unclaimed, type PartitionItem } from '../steps/partitions.ts';
 
 export type Evaluate = (input: unknown, bindings: Record<string, unknown>) => Promise<unknown>;
 
@@ -36,7 +36,8 @@ export async function partitionProblem(input: unknown, whole: unknown, bindings:
     if (!items) return `partition ${JSON.stringify(name)} emits something that is not an item`;
     outputs.push({ label: JSON.stringify(name), items });
   }
-  const remainder = asItems(await evaluate([], { ...bindings, committed: bindings.committed ?? [] }));
+  const emitted = new Set(outputs.flatMap((o) => o.items.map((i) => `${i.entity}/${i.key}`)));
+  const remainder = asItems(await evaluate([], { ...bindings, committed: unclaimed(bindings.committed, emitted) }));
   if (!remainder) return 'the evaluation over no records emits something that is not an item';
   outputs.push({ label: '(no records)', items: remainder });
   const merged = mergePartitions(outputs, []);

@@ -10,6 +10,7 @@ import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { secretLocations } from '../secrets/locations.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { resolve } from 'node:path';
+import { warmAggregates } from '../engine/warm-aggregates.ts';
 import { replayFixed } from '../serve/auto-replay.ts';
 import { startDriftPolling } from '../serve/drift-poll.ts';
 import { jobInbox } from '../serve/job-inbox.ts';
@@ -105,6 +106,20 @@ export function serveCommand(registry: ConnectorRegistry): Command {
             if (jobs > 0) worker.wake();
           }
         };
+        // Partitioned aggregates evaluated once, between batches, so the first webhook costs only its partitions.
+        const warm = async (names: readonly string[]): Promise<void> => {
+          for (const name of names) {
+            const served = folder.pipelines.get(name);
+            if (!served) continue;
+            const started = performance.now();
+            await worker
+              .between(() => warmAggregates(served.opened.compiled, store, new Date()))
+              .then((records) => {
+                if (records > 0) logger.info({ pipeline: name, records, ms: Math.round(performance.now() - started) }, 'partitioned aggregates evaluated');
+              })
+              .catch((error: unknown) => logger.warn({ pipeline: name, err: error }, 'partitioned aggregates could not be evaluated ahead; the first batch will'));
+          }
+        };
         const live = await startLiveFolder({
           dir,
           folder,
@@ -119,6 +134,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           onReloaded: async (outcome) => {
             await driftPoller.reschedule([...folder.pipelines.keys()]);
             await replayIfFixed([...outcome.added, ...outcome.replaced]);
+            await warm([...outcome.added, ...outcome.replaced]);
           },
         });
         const onHangUp = (): void => void live.reload('SIGHUP').catch((error: unknown) => logger.error({ err: error }, 'reload failed; the running versions stay'));
@@ -158,7 +174,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         worker.start();
         // The version that quarantined them may be older than the one starting now (a fix merged while
         // stopped). Looked at after the port is open: a long quarantine must not keep webhooks waiting.
-        const startupReplay = replayIfFixed([...folder.pipelines.keys()]);
+        const startupReplay = replayIfFixed([...folder.pipelines.keys()]).then(() => warm([...folder.pipelines.keys()]));
         store.onJobs?.(() => worker.wake());
         io.stdout(`${JSON.stringify({ url: server.url, pipelines: [...folder.pipelines.keys()], webhooks: [...live.routes().keys()], notLoaded: [...folder.failures.keys()] })}\n`);
         await new Promise<void>((resolve) => {

@@ -21,6 +21,15 @@ export async function computeDesired(mirror: ReadonlyMap<string, MirrorEntry>, s
   });
 }
 
+/**
+ * The roster steps' context: the batch's bindings plus what the sink was last given ($committed), so an
+ * aggregate can say what became of an item nobody contributes to any more (a cost center left empty
+ * gets headcount 0). `recompute` (a complete read) makes a partitioned aggregate keep nothing.
+ */
+export function rosterContext(context: StepContext, committed: readonly DesiredItem[], recompute: boolean): StepContext {
+  return { ...context, recompute, bindings: { ...context.bindings, committed: committed.map(({ entity, key, values }) => ({ entity, key, values })) } };
+}
+
 /** Desired items that differ from (or are missing in) the committed desired state. */
 export function changedSince(desired: readonly DesiredItem[], committed: ReadonlyMap<string, DesiredItem>): DesiredItem[] {
   return desired.filter((item) => {

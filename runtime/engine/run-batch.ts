@@ -9,7 +9,7 @@ import { expressionBindings } from '../steps/bindings.ts';
 import type { StepContext } from '../steps/step.ts';
 import { applyChanges } from './apply-changes.ts';
 import type { CompiledPipeline } from './compile.ts';
-import { changedSince, computeDesired, readActualFor } from './desired-state.ts';
+import { changedSince, computeDesired, readActualFor, rosterContext } from './desired-state.ts';
 import { diff, idempotencyKeyFor, type Scope } from './diff.ts';
 import { splitHandEdits } from './hand-edits.ts';
 import { runRecordPass, type RecordPassState } from './record-pass.ts';
@@ -109,11 +109,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   options.onProgress?.({ phase: 'planning', read: state.counters.read });
   const committedItems = await store.desired.all(pipeline.name);
   const committed = new Map(committedItems.map((d) => [itemId(d.entity, d.key), d]));
-  // Roster steps also see what the sink was last given ($committed), so an aggregate can say what
-  // became of an item nobody contributes to any more (a cost center left empty gets headcount 0).
-  // A complete read recomputes every partition of a partitioned aggregate (nothing kept from earlier batches).
-  const rosterContext: StepContext = { ...stepContext, recompute: scope === 'complete', bindings: { ...stepContext.bindings, committed: committedItems.map(({ entity, key, values }) => ({ entity, key, values })) } };
-  const desired = await computeDesired(state.mirror, pipeline.rosterSteps, pipeline.entities, rosterContext);
+  const desired = await computeDesired(state.mirror, pipeline.rosterSteps, pipeline.entities, rosterContext(stepContext, committedItems, scope === 'complete'));
   crashPoint('after-steps');
   let candidates: DesiredItem[] = scope === 'complete' ? desired : changedSince(desired, committed);
   const held = (item: DesiredItem): boolean => !options.replay && quarantined.has(itemId(item.entity, item.key));

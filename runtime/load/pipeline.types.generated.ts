@@ -32,7 +32,7 @@ export type FilterStep = ExpressionStep & {
 export type AggregateStep = ExpressionStep & {
   type: 'aggregate';
   /**
-   * Optional: a field of the records (a dotted path, such as costCenter) that splits the roster into partitions the aggregate can be evaluated on one at a time. A batch then re-evaluates only the partitions whose records changed and keeps the other partitions' items from the batch before, so a change costs its partitions, not the whole roster. The aggregate must give the same items either way: evaluated per partition with $committed empty, plus once over no records with $committed, where an item emitted by several partitions must carry the same values (an item with sourceKeys wins over one without). `test` checks this on the aggregate's cases.
+   * Optional: a field of the records (a dotted path, such as costCenter) that splits the roster into partitions the aggregate can be evaluated on one at a time. A batch then re-evaluates only the partitions whose records changed and keeps the other partitions' items from the batch before, so a change costs its partitions, not the whole roster. The aggregate must give the same items either way: evaluated per partition with $committed empty, plus once over no records with the committed items no partition emits as $committed, where an item emitted by several partitions must carry the same values (an item with sourceKeys wins over one without). `test` checks this on the aggregate's cases.
    */
   partitionBy?: string;
 };

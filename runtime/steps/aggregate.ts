@@ -48,7 +48,7 @@ export function aggregateStep(spec: AggregateSpec): RosterStep & { partitions?: 
   if (spec.partitionBy) {
     const entityOrder = [...spec.entities].sort((a, b) => a.applyOrder - b.applyOrder).map((e) => e.name);
     const partitions = partitionedAggregate({ ...spec, partitionBy: spec.partitionBy, entityOrder }, check);
-    return { id: spec.id, scope: 'roster', type: 'aggregate', run: partitions.run, partitions };
+    return { id: spec.id, scope: 'roster', type: 'aggregate', partitionBy: spec.partitionBy, run: partitions.run, partitions };
   }
   return {
     id: spec.id,

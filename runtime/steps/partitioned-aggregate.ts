@@ -8,7 +8,7 @@ import type { DesiredItem, JsonObject } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { variablesNamed } from '../lib/jsonata.ts';
 import type { ItemCheck } from './aggregate.ts';
-import { mergePartitions, partitionRoster } from './partitions.ts';
+import { mergePartitions, partitionRoster, unclaimed } from './partitions.ts';
 import type { BatchEvaluator, RosterEntry, StepContext } from './step.ts';
 
 export interface PartitionedSpec {
@@ -110,12 +110,16 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
       if (bindingKey !== undefined) kept.set(d.name, { fingerprint: d.fingerprint, bindingKey, items });
     }
 
-    const remainderKey = bindingKey === undefined ? undefined : `${bindingKey}\u0000${JSON.stringify(context.bindings.committed ?? [])}`;
+    // The remainder sees only the committed items no partition emits: what nobody contributes to any
+    // more. That keeps it small, and unchanged (so kept) while only counts move.
+    const emitted = new Set([...current.values()].flatMap((items) => items.map((i) => `${i.entity}/${i.key}`)));
+    const committed = unclaimed(context.bindings.committed, emitted);
+    const remainderKey = bindingKey === undefined ? undefined : `${bindingKey}\u0000${JSON.stringify(committed)}`;
     const keptRemainder = kept.get(REMAINDER);
     let remainder: DesiredItem[];
     if (keptRemainder && remainderKey !== undefined && keptRemainder.bindingKey === remainderKey) remainder = keptRemainder.items;
     else {
-      const [result] = await spec.evaluator.evaluateBatch(spec.source, [[]], { timeoutMs: spec.timeoutMs }, context.bindings);
+      const [result] = await spec.evaluator.evaluateBatch(spec.source, [[]], { timeoutMs: spec.timeoutMs }, { ...context.bindings, committed });
       if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over no records (with $committed): ${result?.message ?? 'no result'}`);
       remainder = itemsOf('(no records)', result.value);
       if (remainderKey !== undefined) kept.set(REMAINDER, { fingerprint: '', bindingKey: remainderKey, items: remainder });

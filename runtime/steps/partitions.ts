@@ -1,8 +1,9 @@
 // A partitionable aggregate: the roster split by one field of its records, and the partitions'
 // outputs merged back into one list of items. The merge is the contract the aggregate must keep:
 // an item emitted by several partitions carries the same values in each (its lineage is the union),
-// and an item with sourceKeys wins over one without (the evaluation over no records, which sees
-// $committed, emits what nobody contributes to any more, e.g. headcount 0 for an emptied cost center).
+// and an item with sourceKeys wins over one without. Partitions are evaluated with $committed empty;
+// one more evaluation over no records sees the committed items no partition emits (unclaimed), and
+// says what became of them (e.g. headcount 0 for an emptied cost center).
 import { sameJson } from '../util/canonical-json.ts';
 
 export interface PartitionItem {
@@ -72,4 +73,13 @@ export function mergePartitions<T extends PartitionItem>(outputs: readonly { lab
     ok: true,
     items: merged.sort((a, b) => (rank.get(a.entity) ?? entities.length) - (rank.get(b.entity) ?? entities.length) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
+}
+
+/** The committed items (as bound to $committed) whose entity/key no partition emitted. */
+export function unclaimed(committed: unknown, emitted: ReadonlySet<string>): unknown[] {
+  if (!Array.isArray(committed)) return [];
+  return committed.filter((c) => {
+    const item = c as { entity?: unknown; key?: unknown };
+    return !emitted.has(`${String(item.entity)}/${String(item.key)}`);
+  });
 }

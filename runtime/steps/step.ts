@@ -34,6 +34,8 @@ export interface RosterStep {
   id: string;
   scope: 'roster';
   type: 'aggregate';
+  /** Set when the step is evaluated per partition and keeps partitions between batches. */
+  partitionBy?: string;
   run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]>;
 }
 
