@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistry } from '../../runtime/connectors/registry.ts';
 import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
-import { openPipeline } from '../../runtime/engine/open-pipeline.ts';
+import { openPipeline, type OpenedPipeline } from '../../runtime/engine/open-pipeline.ts';
 import { runBatch, type RunBatchResult, type RunMode } from '../../runtime/engine/run-batch.ts';
 import { IsolatedEvaluator } from '../../runtime/lib/jsonata-isolated.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
@@ -22,6 +22,8 @@ export interface EngineHarness {
   evaluator: IsolatedEvaluator;
   sleeps: number[];
   run(mode: RunMode, options?: { keys?: string[]; plan?: boolean; replay?: boolean }): Promise<RunBatchResult>;
+  /** With keepOpen: the pipeline every run shares (opened on first use), as serve keeps it between batches. */
+  open(): Promise<OpenedPipeline>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,8 @@ export function copyFixture(): string {
   return dir;
 }
 
-export function engineHarness(options: { count?: number; store?: Store } = {}): EngineHarness {
+/** keepOpen: one opened pipeline for every run (as serve has), instead of one per run (as `run --once`). */
+export function engineHarness(options: { count?: number; store?: Store; keepOpen?: boolean } = {}): EngineHarness {
   const dir = copyFixture();
   const data = sourceData(options.count ?? 200);
   const probe: SinkProbe = { effects: [], keysSeen: [] };
@@ -42,6 +45,9 @@ export function engineHarness(options: { count?: number; store?: Store } = {}): 
   const evaluator = new IsolatedEvaluator();
   const sleeps: number[] = [];
   let runs = 0;
+  let kept: OpenedPipeline | undefined;
+  const openFixture = (runId: string): Promise<OpenedPipeline> =>
+    openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), store, logger: createLogger({ name: 'test', level: 'silent' }), evaluator, runId, signal: new AbortController().signal });
   return {
     dir,
     data,
@@ -49,17 +55,22 @@ export function engineHarness(options: { count?: number; store?: Store } = {}): 
     store,
     evaluator,
     sleeps,
+    async open() {
+      kept ??= await openFixture('open');
+      return kept;
+    },
     async run(mode, runOptions = {}) {
       const runId = `run-${++runs}`;
       const signal = new AbortController().signal;
-      const opened = await openPipeline(join(dir, 'pipeline.yaml'), { registry, cwd: dir, env: {}, secrets: createSecretResolver({ dataDir: dir, env: {} }), store, logger: createLogger({ name: 'test', level: 'silent' }), evaluator, runId, signal });
+      const opened = options.keepOpen ? await this.open() : await openFixture(runId);
       try {
         return await runBatch({ pipeline: opened.compiled, source: opened.source, sink: opened.sink, store, mode, runId, signal, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms), ...runOptions });
       } finally {
-        await opened.close();
+        if (!options.keepOpen) await opened.close();
       }
     },
     async close() {
+      await kept?.close();
       await evaluator.close();
       await store.close();
     },
