@@ -29,7 +29,7 @@ export async function partitionProblem(input: unknown, whole: unknown, bindings:
   if (!Array.isArray(input)) return undefined;
   const expected = asItems(whole);
   if (!expected) return undefined;
-  const groups = partitionRoster(input.map((record) => ({ record: isObject(record) ? record : {} })), partitionBy.split('.'));
+  const groups = partitionRoster(input.map((record) => ({ record: isObject(record) ? record : {} })), partitionBy);
   const outputs: { label: string; items: PartitionItem[] }[] = [];
   for (const [name, members] of groups) {
     const items = asItems(await evaluate(members.map((m) => m.record), { ...bindings, committed: [] }));

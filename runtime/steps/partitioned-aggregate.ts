@@ -45,7 +45,6 @@ export interface PartitionedRun {
 }
 
 export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): PartitionedRun {
-  const path = spec.partitionBy.split('.');
   const named = variablesNamed(spec.source);
   const stable = named !== undefined && !UNSTABLE.some((n) => named.has(n));
   const kept = new Map<string, Kept>();
@@ -87,7 +86,7 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
   async function run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]> {
     if (context.recompute) kept.clear();
     const bindingKey = bindingKeyOf(context.bindings);
-    const groups = partitionRoster(roster, path);
+    const groups = partitionRoster(roster, spec.partitionBy);
     const current = new Map<string, DesiredItem[]>();
     const dirty: { name: string; members: RosterEntry[]; fingerprint: string }[] = [];
     for (const [name, members] of groups) {

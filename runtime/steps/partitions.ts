@@ -5,6 +5,7 @@
 // one more evaluation over no records sees the committed items no partition emits (unclaimed), and
 // says what became of them (e.g. headcount 0 for an emptied cost center).
 import { sameJson } from '../util/canonical-json.ts';
+import { getPath } from '../util/dotted-path.ts';
 
 export interface PartitionItem {
   entity: string;
@@ -14,15 +15,14 @@ export interface PartitionItem {
 }
 
 /** The partition a record belongs to: the text of the field at `path` ("" when it has none). */
-export function partitionOf(record: Record<string, unknown>, path: readonly string[]): string {
-  let value: unknown = record;
-  for (const part of path) value = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+export function partitionOf(record: Record<string, unknown>, path: string): string {
+  const value = getPath(record, path);
   if (value === undefined || value === null) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** Entries grouped by partition, each group in the roster's own order. */
-export function partitionRoster<T extends { record: Record<string, unknown> }>(roster: readonly T[], path: readonly string[]): Map<string, T[]> {
+export function partitionRoster<T extends { record: Record<string, unknown> }>(roster: readonly T[], path: string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entry of roster) {
     const name = partitionOf(entry.record, path);

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Change } from '../../runtime/connectors/definition.ts';
+import type { Change, JsonObject } from '../../runtime/connectors/definition.ts';
 import { warmAggregates } from '../../runtime/engine/warm-aggregates.ts';
 import type { PartitionStats } from '../../runtime/steps/partitioned-aggregate.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
@@ -60,7 +60,7 @@ describe('a partitioned aggregate in the engine', () => {
     for (let change = 0; change < 16; change++) {
       const key = String(1 + Math.floor(pick() * 60));
       const kind = change % 4;
-      const patch =
+      const patch: JsonObject | 'deleted' =
         kind === 0
           ? { department: departments[Math.floor(pick() * departments.length)] ?? 'Yard' }
           : kind === 1
