@@ -7,12 +7,12 @@
 // shows: the example's aggregate is partitioned by cost center, so a move re-evaluates the two cost
 // centers it touches (hundreds of employees each at that size), not the whole roster (4–5 s here before
 // partitions). The clock starts at the move in the sandbox, a few ms before serve receives the webhook.
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registry } from '../cli/checks.ts';
-import { startServe } from '../cli/demo-command.ts';
 import type { StandIns } from '../cli/demo/stand-ins.ts';
 import { authorize, createWebhook, pickMover, WEBHOOK_PATH } from '../cli/demo/story.ts';
 import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace } from '../cli/demo/workspace.ts';
@@ -30,6 +30,31 @@ async function recordsRead(url: string): Promise<number> {
     .split('\n')
     .filter((l) => l.startsWith('mlc_records_total{') && l.includes('outcome="read"'))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/**
+ * serve as its own process, as deployed (a container): the stand-ins stay in this one, so their work
+ * (BambooHR's and Sage's side of each request) does not queue on serve's event loop.
+ */
+async function serveProcess(cwd: string, state: string, env: NodeJS.ProcessEnv, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/ml-connector.mjs'), 'serve', 'pipelines', '--port', String(port), '--data', state], { cwd, env: { ...env, PATH: process.env.PATH }, stdio: ['ignore', 'pipe', process.env.C2L_DEBUG ? 'inherit' : 'ignore'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.includes('"url"'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready: ${out}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function settled(url: string, read: number): Promise<void> {
@@ -52,6 +77,7 @@ async function measure(employees: number, moves: number): Promise<Record<string,
     agentKey: agent.t.clientKey,
     close: async () => {},
   };
+  let serving: Awaited<ReturnType<typeof serveProcess>> | undefined;
   try {
     const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
     sandbox.admin.setRedirectUris('keystone', [redirectUri]);
@@ -65,7 +91,7 @@ async function measure(employees: number, moves: number): Promise<Record<string,
     const backfillStarted = performance.now();
     await runCommand(registry).run([PIPELINE_FILE, '--once', '--mode', 'full'], work);
     const backfillMs = performance.now() - backfillStarted;
-    const serving = await startServe(registry, workspace, port, stop.signal);
+    serving = await serveProcess(workspace.work, workspace.state, workspace.env, port);
     sandbox.admin.setFaults({ latencyMs: LATENCY_MS });
     agent.t.agent.sim?.setFaults({ latencyMs: LATENCY_MS });
     const mover = pickMover(standIns, workspace);
@@ -99,12 +125,12 @@ async function measure(employees: number, moves: number): Promise<Record<string,
       // each figure is one change's own latency, not its wait behind the previous commit.
       await settled(serving.url, readBefore + 1);
     }
-    await serving.stop();
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
     const bound = 3 * LATENCY_MS;
     return { employees, moves, measured: latencies.length, timedOut, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: Math.round(latencies.at(-1) ?? 0), lowerBoundMs: bound, p99Ratio: Math.round((at(0.99) / bound) * 100) / 100, backfillMs: Math.round(backfillMs) };
   } finally {
+    await serving?.stop();
     stop.abort();
     await agent.stop();
     await sandbox.close();
