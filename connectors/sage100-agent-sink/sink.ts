@@ -10,8 +10,11 @@ import { AccountFormat } from './codes.ts';
 import type { Sage100AgentSinkConfig } from './config.ts';
 import { readDrift, SeenSubAccounts, structureFindings } from './drift.ts';
 import { sinkEntities } from './entities.ts';
+import { inFlight } from './in-flight.ts';
 
 const AGENT_KEEP_ALIVE_MS = 5_000;
+/** Writes of one apply call in flight at once. */
+export const APPLY_CONCURRENCY = 4;
 const LABEL = 'the Sage 100 agent';
 /** A full page of 5,000 accounts is about 1.5 MB; anything near 8 MiB is not the agent we know. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -52,16 +55,17 @@ export async function createSage100Sink(config: Readonly<Sage100AgentSinkConfig>
     readActual: (entity, keys, options) => reader.read(entity, keys, options.signal),
 
     async apply(changes, options) {
-      const results = [];
-      for (const change of changes) {
-        options.signal.throwIfAborted();
-        const result = await applier.apply(change, options);
+      // The runtime hands over one apply-order level at a time (different items), so their writes may
+      // overlap: a few in flight save network round trips to a remote agent. The agent on Windows still
+      // runs one Sage call at a time (its COM objects are single-threaded), so more would only queue there.
+      const results = await inFlight(changes, APPLY_CONCURRENCY, options.signal, (change) => applier.apply(change, options));
+      for (const result of results) {
+        const change = result.change;
         if (result.status === 'applied' && change.entity === 'subAccount') {
           const values = { ...change.before, ...change.after };
           await seen.record(change.key, { description: String(values.description ?? ''), status: change.action === 'deactivate' || values.active === false ? 'inactive' : 'active' });
         }
         if (result.status === 'failed') log.warn({ entity: change.entity, key: change.key, code: result.error.code, errorClass: result.error.errorClass }, result.error.message);
-        results.push(result);
       }
       return results;
     },
