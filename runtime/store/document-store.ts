@@ -46,6 +46,8 @@ export function documentStore(backend: DocumentBackend): Store {
     groupable: boolean;
     /** A job enqueue: what it changes fits in a journal line. */
     journaled: boolean;
+    /** Kept in memory only (a claim): written with the next change that is persisted. */
+    volatile: boolean;
     resolve(value: unknown): void;
     reject(error: unknown): void;
   }
@@ -77,7 +79,8 @@ export function documentStore(backend: DocumentBackend): Store {
           }
         }
       }
-      if (next !== doc) {
+      if (next !== doc && done.length > 0 && done.every(({ item }) => item.volatile)) doc = next;
+      else if (next !== doc) {
         try {
           next = await persist(next, done.length > 0 && done.every(({ item }) => item.journaled));
         } catch (error) {
@@ -121,9 +124,9 @@ export function documentStore(backend: DocumentBackend): Store {
   }
 
   /** Runs `change` after every earlier one; persists and adopts the document it returns. */
-  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }, groupable = true, journaled = false): Promise<T> =>
+  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }, groupable = true, journaled = false, volatile = false): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      waiting.push({ change, groupable, journaled, resolve: resolve as (value: unknown) => void, reject });
+      waiting.push({ change, groupable, journaled, volatile, resolve: resolve as (value: unknown) => void, reject });
       kick();
     });
   /** Starts the drain unless one runs; a change that arrives as a drain ends starts the next. */
@@ -156,11 +159,21 @@ export function documentStore(backend: DocumentBackend): Store {
           true,
           true,
         ),
+      // A claim is not written on its own: one process holds this store (its directory lock), and a
+      // lease found on open is dropped anyway (its process is gone), so writing the whole document to
+      // take a lease bought nothing but a document write before every batch. The job's first-attempt
+      // time is written with the next persisted change (its completion, its retry); a crash before
+      // that runs the job again as new.
       claim: (workerId, leaseMs, now = new Date()) =>
-        mutate((d) => {
-          const result = claimJob(d, workerId, leaseMs, now);
-          return { doc: result.doc, value: result.job };
-        }),
+        mutate(
+          (d) => {
+            const result = claimJob(d, workerId, leaseMs, now);
+            return { doc: result.doc, value: result.job };
+          },
+          true,
+          false,
+          true,
+        ),
       complete: (id) => mutate((d) => ({ doc: completeJob(d, id), value: undefined })),
       retryAt: (id, at, error) => mutate((d) => ({ doc: retryJob(d, id, at, error), value: undefined })),
       list: (pipeline) => read((d) => d.jobs.filter((j) => pipeline === undefined || j.pipeline === pipeline).map(publicJob)),

@@ -62,14 +62,34 @@ describe('the embedded store job journal', () => {
     expect(new Set((await second.jobs.list('p')).map((j) => j.id)).size).toBe(3);
   });
 
+  it('takes a claim without writing the state document; the completion writes it, with the job gone', async () => {
+    const dir = fresh();
+    const store = await openLowdbStore(dir);
+    stores.push(store);
+    await store.jobs.enqueue({ pipeline: 'p', kind: 'keys', keys: ['1'] }, { dedupeKey: 'a' });
+    await store.state.set('s', 'k', 1); // a document write, which takes the journal in
+    const written = readFileSync(join(dir, 'state.json'), 'utf8');
+    const claimed = await store.jobs.claim('w', 60_000);
+    expect(claimed?.keys).toEqual(['1']);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(written);
+    // Taken in memory all the same: the pipeline is busy until the job is done.
+    await store.jobs.enqueue({ pipeline: 'p', kind: 'keys', keys: ['2'] }, { dedupeKey: 'b' });
+    expect(await store.jobs.claim('w', 60_000)).toBeUndefined();
+    await store.jobs.complete(claimed?.id ?? '');
+    const after = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { jobs: { keys: string[] }[] };
+    expect(after.jobs.map((j) => j.keys)).toEqual([['2']]);
+  });
+
   it('skips a torn last line, and lines a later state document already holds', async () => {
     const dir = fresh();
     const store = await openLowdbStore(dir);
     await store.jobs.enqueue({ pipeline: 'p', kind: 'keys', keys: ['1'] }, { dedupeKey: 'a' });
-    // Any other change writes the whole document, which takes the journal in and empties it.
+    // A claim stays in memory (the journal still holds the enqueue); the completion, like any other
+    // change, writes the whole document, which takes the journal in and empties it.
     const claimed = await store.jobs.claim('w', 60_000);
-    expect(readFileSync(join(dir, 'jobs.journal'), 'utf8')).toBe('');
+    expect(readFileSync(join(dir, 'jobs.journal'), 'utf8')).not.toBe('');
     await store.jobs.complete(claimed?.id ?? '');
+    expect(readFileSync(join(dir, 'jobs.journal'), 'utf8')).toBe('');
     await store.jobs.enqueue({ pipeline: 'p', kind: 'keys', keys: ['2'] }, { dedupeKey: 'b' });
     await store.close();
     appendFileSync(join(dir, 'jobs.journal'), '\n{"seq":99,"jobs":[{"id":"job-x"');
