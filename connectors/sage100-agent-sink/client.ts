@@ -1,7 +1,7 @@
 // The only file that knows the agent's URLs (agent/openapi.yaml): typed reads, paged lists and
 // conditional, idempotent writes. Retries, TLS trust and Retry-After are the context's HTTP client's;
 // what an agent error means is agent-errors.ts's. A 404 or 412 comes back as an answer, not a throw.
-import { ConnectorRuntimeError, type HttpClient, type HttpResponse } from '../../runtime/index.ts';
+import { ConnectorRuntimeError, type HttpClient, type HttpRequest, type HttpResponse } from '../../runtime/index.ts';
 import { agentError, classifyAgentResponse, describeAgentError } from './agent-errors.ts';
 
 export type AgentStatus = 'active' | 'inactive' | 'deleted';
@@ -58,7 +58,10 @@ export type WriteAnswer<T> =
 export interface AgentClientSettings {
   baseUrl: string;
   company: string;
-  /** Resolved at the moment of use, never kept in a log line. */
+  /**
+   * Resolved once and then again only when the agent answers 401 (a rotated key), never kept in a log
+   * line. Resolving reads and decrypts the secret store, 2-10 ms that every request used to pay.
+   */
   apiKey?: () => Promise<string>;
   pageSize: number;
   clock(): Date;
@@ -93,15 +96,26 @@ export function createAgentClient(http: HttpClient, settings: AgentClientSetting
   const company = `${settings.baseUrl}/v1/companies/${enc(settings.company)}`;
   const classify = (response: HttpResponse) => classifyAgentResponse(response, settings.clock);
 
-  async function headers(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-    const base: Record<string, string> = { accept: 'application/json', ...extra };
-    if (settings.apiKey) base.authorization = `Bearer ${await settings.apiKey()}`;
-    return base;
+  const apiKey = settings.apiKey ? cachedKey(settings.apiKey) : undefined;
+
+  /**
+   * One request with the key held. A 401 means the key was revoked, so the key is read again and, when
+   * it changed (rotated in the secret store), the request is sent once more: the agent authenticates
+   * before it touches anything, so a refused write had no effect. Otherwise the 401 is the classifier's.
+   */
+  async function send(url: string, init: Omit<HttpRequest, 'classify'>): Promise<HttpResponse> {
+    const headers = (key: string | undefined): Record<string, string> => ({ accept: 'application/json', ...init.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) });
+    const held = await apiKey?.current();
+    if (!apiKey) return http.request(url, { ...init, headers: headers(held), classify });
+    const first = await http.request(url, { ...init, headers: headers(held), classify: (r) => (r.status === 401 ? 'ok' : classify(r)) });
+    if (first.status !== 401) return first;
+    const fresh = await apiKey.refresh(held);
+    return http.request(url, { ...init, headers: headers(fresh), classify });
   }
 
   /** undefined for a 404 not_found (one record that does not exist); everything else is the classifier's. */
   async function get<T>(url: string, signal: AbortSignal): Promise<T | undefined> {
-    const response = await http.request(url, { headers: await headers(), classify, signal });
+    const response = await send(url, { signal });
     if (response.status === 404) return undefined;
     return parse<T>(response, url);
   }
@@ -125,13 +139,12 @@ export function createAgentClient(http: HttpClient, settings: AgentClientSetting
 
   async function write<T>(method: 'PUT' | 'POST', url: string, body: object, options: WriteOptions): Promise<WriteAnswer<T>> {
     const condition: Record<string, string> = 'ifMatch' in options.condition ? { 'if-match': options.condition.ifMatch } : { 'if-none-match': '*' };
-    const response = await http.request(url, {
+    const response = await send(url, {
       method,
-      headers: await headers({ 'content-type': 'application/json', 'idempotency-key': options.idempotencyKey, ...condition }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': options.idempotencyKey, ...condition },
       body: JSON.stringify(body),
       // The Idempotency-Key makes a repeat safe: the agent answers it with the first result.
       idempotent: true,
-      classify,
       recordKey: options.recordKey,
       signal: options.signal,
     });
@@ -158,6 +171,30 @@ export function createAgentClient(http: HttpClient, settings: AgentClientSetting
     postHeadcount: (body, options) => write('POST', `${company}/headcount`, body, options),
     lastPeerFingerprint: () => http.lastPeerFingerprint(),
     close: () => http.close(),
+  };
+}
+
+/**
+ * The key as last resolved. `refresh` reads it again unless another request already did since `stale`
+ * was handed out, so concurrent requests refused together resolve it once.
+ */
+function cachedKey(resolve: () => Promise<string>): { current(): Promise<string>; refresh(stale: string | undefined): Promise<string> } {
+  let held: Promise<string> | undefined;
+  const load = (): Promise<string> => {
+    const loading = resolve();
+    held = loading;
+    // A failed resolution is not kept: the next request tries again.
+    loading.catch(() => {
+      if (held === loading) held = undefined;
+    });
+    return loading;
+  };
+  return {
+    current: () => held ?? load(),
+    async refresh(stale) {
+      const now = held ? await held.catch(() => undefined) : undefined;
+      return now !== undefined && now !== stale ? now : load();
+    },
   };
 }
 
