@@ -37,7 +37,7 @@ async function recordsRead(url: string): Promise<number> {
  * (BambooHR's and Sage's side of each request) does not queue on serve's event loop.
  */
 async function serveProcess(cwd: string, state: string, env: NodeJS.ProcessEnv, port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'bin/ml-connector.mjs'), 'serve', 'pipelines', '--port', String(port), '--data', state], { cwd, env: { ...env, PATH: process.env.PATH }, stdio: ['ignore', 'pipe', process.env.C2L_DEBUG ? 'inherit' : 'ignore'] });
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/ml-connector.mjs'), 'serve', 'pipelines', '--port', String(port), '--data', state], { cwd, env: { ...env, PATH: process.env.PATH, LOG_LEVEL: process.env.C2L_LOG ?? env.LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'pipe', process.env.C2L_DEBUG ? 'inherit' : 'ignore'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -82,6 +82,8 @@ export interface SandboxOptions {
   webhookTrust?: TlsTrust;
   /** Connections held at once; well below a 1,024 file-descriptor limit. Default 512. */
   maxConnections?: number;
+  /** How long a TLS connection may stay open before a request on it authenticates. Default 10 s. */
+  authDeadlineMs?: number;
   /** How the state file is written; tests pass one that fails like a full disk. */
   saveSnapshot?: (file: string, companies: import('./model.ts').Company[]) => void;
   /** Capacity of the request log ring. */

@@ -24,6 +24,7 @@ import { SandboxAdmin, validateSettingsPatch, type CompanyCredentials } from './
 import { handleAdmin } from './admin-http.ts';
 import { DebouncedSaver, dataFileProblem, loadSnapshot } from './persistence.ts';
 import { isoSeconds, systemClock } from './time.ts';
+import type { ConnectionGuard } from '../../agent/http/connection-guard.ts';
 import { limitConnections } from './connections.ts';
 import { SandboxStartError } from './start-error.ts';
 import { FORWARD_SECRET_CIPHERS } from '../../runtime/lib/tls-ciphers.ts';
@@ -77,6 +78,13 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
 
   type Outcome = { reply: Reply; company: string | null; throttled: boolean; earlyRetry: boolean; fault?: string; drop?: boolean };
 
+  let guard: ConnectionGuard | undefined;
+  /** A consent or token exchange that succeeded authenticates its connection, as valid API credentials do. */
+  const authenticated = (req: IncomingMessage, reply: Reply): Reply => {
+    if (reply.status < 400) guard?.markAuthenticated(req.socket);
+    return reply;
+  };
+
   async function dispatch(req: IncomingMessage, sreq: SandboxRequest, pathname: string): Promise<Outcome> {
     if (pathname === '/_sandbox' || pathname.startsWith('/_sandbox/')) {
       sreq.authKind = 'admin';
@@ -89,8 +97,8 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     sreq.path = tenant.path;
     sreq.company = company;
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
-    if (tenant.path === '/authorize.php' && (sreq.method === 'GET' || sreq.method === 'POST')) return { reply: authorize(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
-    if (tenant.path === '/token.php' && sreq.method === 'POST') return { reply: token(ctx, company, sreq), company: company.domain, throttled: false, earlyRetry: false };
+    if (tenant.path === '/authorize.php' && (sreq.method === 'GET' || sreq.method === 'POST')) return { reply: authenticated(req, authorize(ctx, company, sreq)), company: company.domain, throttled: false, earlyRetry: false };
+    if (tenant.path === '/token.php' && sreq.method === 'POST') return { reply: authenticated(req, token(ctx, company, sreq)), company: company.domain, throttled: false, earlyRetry: false };
     if (!tenant.path.startsWith('/api/')) return { reply: errorReply(settings, 404, `No such page: ${tenant.path}`), company: company.domain, throttled: false, earlyRetry: false };
     const verdict = faults.check(String(req.headers.authorization ?? req.socket.remoteAddress ?? ''));
     const base = { company: company.domain, throttled: verdict.throttled, earlyRetry: verdict.earlyRetry, ...(verdict.fault ? { fault: verdict.fault } : {}) };
@@ -100,6 +108,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
     if (verdict.drop) return { reply: { status: 0 }, ...base, drop: true };
     if (verdict.reply) return { reply: verdict.reply, ...base };
     if (!auth.ok) return { reply: auth.reply, ...base };
+    guard?.markAuthenticated(req.socket);
     if (auth.scopes) sreq.scopes = auth.scopes;
     const reply = routeApi({ ctx, deliveries: () => sender.deliveries }, company, sreq);
     if (tenant.path.includes('/datasets')) reply.headers = { ...reply.headers, 'x-request-id': String(req.headers['x-request-id'] ?? randomUUID()) };
@@ -166,7 +175,7 @@ export async function startBambooSandbox(options: SandboxOptions = {}): Promise<
   const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, ciphers: FORWARD_SECRET_CIPHERS, handshakeTimeout: 10_000 }, listener) : createServer(listener);
   const scheme = options.tls ? 'https' : 'http';
   server.on('clientError', (_err, socket) => socket.destroy());
-  limitConnections(server, options.maxConnections ?? 512, logger);
+  guard = limitConnections(server, options.maxConnections ?? 512, logger, options.authDeadlineMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

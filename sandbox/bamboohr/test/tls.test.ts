@@ -48,3 +48,45 @@ describe('sandbox over HTTPS', () => {
     expect(tls.certificate).toContain('BEGIN CERTIFICATE');
   });
 });
+
+describe('sandbox connections over HTTPS', () => {
+  it('keeps a connection that authenticated past the deadline for unauthenticated ones, and closes one that did not', async () => {
+    const tls = await generateSandboxCertificate();
+    // A short deadline, so the test waits a fraction of a second instead of ten.
+    const sandbox = await startBambooSandbox({ tls, employees: 5, authDeadlineMs: 150 });
+    const { connect } = await import('node:tls');
+    const basic = `Basic ${Buffer.from(`${sandbox.credentials().apiKey}:x`).toString('base64')}`;
+    const { port } = new URL(sandbox.url);
+    const open = (): Promise<import('node:tls').TLSSocket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port), ca: tls.cert, servername: 'localhost' }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const get = (socket: import('node:tls').TLSSocket): Promise<string> =>
+      new Promise((resolve) => {
+        let text = '';
+        const onData = (chunk: Buffer): void => {
+          text += chunk.toString();
+          if (/\r\n\r\n/.test(text)) {
+            socket.off('data', onData);
+            resolve(text.split('\r\n')[0] ?? '');
+          }
+        };
+        socket.on('data', onData);
+        socket.write(`GET /co/keystone/api/v1/meta/lists HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${basic}\r\nAccept: application/json\r\n\r\n`);
+      });
+    const closed = (socket: import('node:tls').TLSSocket): Promise<boolean> => new Promise((resolve) => (socket.destroyed ? resolve(true) : socket.once('close', () => resolve(true))));
+    try {
+      const client = await open();
+      const idle = await open();
+      expect(await get(client)).toBe('HTTP/1.1 200 OK');
+      // The idle one is closed at its deadline; then the one that authenticated still answers.
+      expect(await closed(idle)).toBe(true);
+      expect(client.destroyed).toBe(false);
+      expect(await get(client)).toBe('HTTP/1.1 200 OK');
+      client.destroy();
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
