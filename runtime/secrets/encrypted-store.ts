@@ -35,7 +35,7 @@ export class EncryptedSecretStore {
    * The store as it is on disk now, read again only when the file is another one than last time:
    * every write renames a new file in (a new inode), and an edit in place changes size or mtime. A
    * secret is still looked up at each use (so `secrets set` takes effect at once), but a long-running
-   * process no longer reads and parses the whole file twice per lookup: the Sage sink looks its key
+   * process no longer reads and parses the whole file twice per lookup: a sink that looks its key
    * up before every request, and those reads queued behind the store's fsyncs on the I/O thread pool
    * (5–50 ms per request under load). statSync: one cheap system call that does not queue there.
    */
