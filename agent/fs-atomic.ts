@@ -7,7 +7,16 @@ import { dirname, join } from 'node:path';
 
 const TEMP = /^.+\.(\d+)\.tmp$/;
 
-export function writeFileAtomic(path: string, content: string, mode = 0o600): void {
+export interface AtomicWriteOptions {
+  /**
+   * false: atomic against a crash of this process (temp file + rename), not against power loss (no
+   * fsync of the file or its directory). Only for data that is not the agent's own state.
+   */
+  sync?: boolean;
+}
+
+export function writeFileAtomic(path: string, content: string, mode = 0o600, options: AtomicWriteOptions = {}): void {
+  const sync = options.sync ?? true;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   // Ours from an earlier failed write in this process, or a dead process that had our pid.
@@ -16,7 +25,7 @@ export function writeFileAtomic(path: string, content: string, mode = 0o600): vo
   try {
     fd = openSync(temp, 'wx', mode);
     writeSync(fd, content);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(temp, path);
@@ -25,7 +34,7 @@ export function writeFileAtomic(path: string, content: string, mode = 0o600): vo
     rmSync(temp, { force: true });
     throw error;
   }
-  syncDirectory(dirname(path));
+  if (sync) syncDirectory(dirname(path));
 }
 
 function alive(pid: number): boolean {

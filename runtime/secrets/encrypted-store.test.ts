@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeOf, newKeyText, ringOf, secretsScratch, type SecretsScratch } from './test-support.ts';
 import { EncryptedSecretStore } from './encrypted-store.ts';
+import { readStore } from './store-file.ts';
 import type { KeyRing } from './key-ring.ts';
 
 const VALUES: Record<string, string> = {
@@ -108,5 +109,26 @@ describe('encrypted secret store', () => {
     expect(await codeOf(store.list())).toBe('MLC_SECRET_CORRUPT');
     writeFileSync(store.path, '[]');
     expect(await codeOf(store.get('x', ring))).toBe('MLC_SECRET_CORRUPT');
+  });
+
+  it('reads the file again only when it changed, and sees every change made meanwhile (this process or another)', async () => {
+    await fill();
+    let reads = 0;
+    const counted = new EncryptedSecretStore(store.path, undefined, (path) => {
+      reads++;
+      return readStore(path);
+    });
+    for (let i = 0; i < 5; i++) expect(await counted.get('sage-agent-key', ring)).toBe(VALUES['sage-agent-key']);
+    expect(await counted.has('bamboohr-client-secret')).toBe(true);
+    expect(reads).toBe(1);
+    // Another store object on the same file stands for `secrets set` run by another process.
+    await store.set('sage-agent-key', 'rotated-key-value', ring);
+    expect(await counted.get('sage-agent-key', ring)).toBe('rotated-key-value');
+    expect(reads).toBe(2);
+    await counted.set('sage-agent-key', 'rotated-again', ring);
+    expect(await counted.get('sage-agent-key', ring)).toBe('rotated-again');
+    await store.delete('sage-agent-key');
+    expect(await counted.get('sage-agent-key', ring)).toBeUndefined();
+    expect(await counted.has('sage-agent-key')).toBe(false);
   });
 });
