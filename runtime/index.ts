@@ -52,6 +52,7 @@ export type {
 export { ConnectorRuntimeError, MlcError, isMlcError, type ErrorClass, type ErrorCode } from './errors.ts';
 export { errorDetail } from './connectors/http.ts';
 export { parseRetryAfterMs } from './policies/retry.ts';
+export { inFlight } from './util/in-flight.ts';
 
 /** Reads a connector's JSON Schema file (its config.schema.json, beside its index.ts). */
 export function readSchemaFile(url: URL): JsonSchemaObject {

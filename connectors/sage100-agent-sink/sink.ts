@@ -2,7 +2,7 @@
 // `ml-connector ping`. Built on the context's HTTP client with the agent's certificate trusted by CA
 // and/or SHA-256 pin (verification on), an API key or a client certificate, and a keep-alive shorter
 // than the agent's 5 s so a request never lands on a socket the agent is closing.
-import { ConnectorRuntimeError, type CheckResult, type ConnectorContext, type SinkConnector, type TlsOptions } from '../../runtime/index.ts';
+import { ConnectorRuntimeError, inFlight, type CheckResult, type ConnectorContext, type SinkConnector, type TlsOptions } from '../../runtime/index.ts';
 import { createActualReader } from './actual.ts';
 import { createApplier } from './apply.ts';
 import { createAgentClient, type AgentClient } from './client.ts';
@@ -10,7 +10,6 @@ import { AccountFormat } from './codes.ts';
 import type { Sage100AgentSinkConfig } from './config.ts';
 import { readDrift, SeenSubAccounts, structureFindings } from './drift.ts';
 import { sinkEntities } from './entities.ts';
-import { inFlight } from './in-flight.ts';
 
 const AGENT_KEEP_ALIVE_MS = 5_000;
 /** Writes of one apply call in flight at once. */
@@ -58,7 +57,7 @@ export async function createSage100Sink(config: Readonly<Sage100AgentSinkConfig>
       // The runtime hands over one apply-order level at a time (different items), so their writes may
       // overlap: a few in flight save network round trips to a remote agent. The agent on Windows still
       // runs one Sage call at a time (its COM objects are single-threaded), so more would only queue there.
-      const results = await inFlight(changes, APPLY_CONCURRENCY, options.signal, (change) => applier.apply(change, options));
+      const results = await inFlight(changes, APPLY_CONCURRENCY, (change) => applier.apply(change, options), options.signal);
       for (const result of results) {
         const change = result.change;
         if (result.status === 'applied' && change.entity === 'subAccount') {

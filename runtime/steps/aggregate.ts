@@ -4,6 +4,7 @@
 import type { DesiredItem, EntitySpec, JsonObject } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { createSchemaCompiler, type Validator } from '../lib/json-schema.ts';
+import { emittedItems } from './emitted-items.ts';
 import { partitionedAggregate, type PartitionedRun } from './partitioned-aggregate.ts';
 import type { BatchEvaluator, RosterStep } from './step.ts';
 
@@ -57,18 +58,7 @@ export function aggregateStep(spec: AggregateSpec): RosterStep & { partitions?: 
     async run(roster, context) {
       const [result] = await spec.evaluator.evaluateBatch(spec.source, [roster.map((r) => r.record)], { timeoutMs: spec.timeoutMs }, context.bindings);
       if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over ${roster.length} records: ${result?.message ?? 'no result'}`);
-      const emitted = result.value === undefined ? [] : Array.isArray(result.value) ? result.value : [result.value];
-      const items: DesiredItem[] = [];
-      const seen = new Set<string>();
-      for (const value of emitted) {
-        const checked = check(value);
-        if ('problem' in checked) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted something the sink does not accept: ${checked.problem}`);
-        const id = `${checked.item.entity}/${checked.item.key}`;
-        if (seen.has(id)) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted ${id} twice`);
-        seen.add(id);
-        items.push(checked.item);
-      }
-      return items;
+      return emittedItems(spec.id, check, result.value);
     },
   };
 }

@@ -8,6 +8,7 @@ import type { DesiredItem, JsonObject } from '../connectors/definition.ts';
 import { MlcError } from '../errors.ts';
 import { variablesNamed } from '../lib/jsonata.ts';
 import type { ItemCheck } from './aggregate.ts';
+import { emittedItems } from './emitted-items.ts';
 import { mergePartitions, partitionRoster, unclaimed } from './partitions.ts';
 import type { BatchEvaluator, RosterEntry, StepContext } from './step.ts';
 
@@ -68,20 +69,7 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
   const bindingKeyOf = (bindings: Record<string, unknown>): string | undefined =>
     stable && named ? JSON.stringify(Object.keys(bindings).filter((k) => k !== 'committed' && named.has(k)).sort().map((k) => [k, bindings[k]])) : undefined;
 
-  const itemsOf = (label: string, value: unknown): DesiredItem[] => {
-    const emitted = value === undefined ? [] : Array.isArray(value) ? value : [value];
-    const items: DesiredItem[] = [];
-    const seen = new Set<string>();
-    for (const v of emitted) {
-      const checked = check(v);
-      if ('problem' in checked) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted something the sink does not accept (partition ${label}): ${checked.problem}`);
-      const id = `${checked.item.entity}/${checked.item.key}`;
-      if (seen.has(id)) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' emitted ${id} twice (partition ${label})`);
-      seen.add(id);
-      items.push(checked.item);
-    }
-    return items;
-  };
+  const itemsOf = (label: string, value: unknown): DesiredItem[] => emittedItems(spec.id, check, value, `partition ${label}`);
 
   async function run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]> {
     if (context.recompute) kept.clear();

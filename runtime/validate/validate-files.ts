@@ -7,6 +7,7 @@ import { compileExpressionFile, type Compiled } from '../load/expression-file.ts
 import { loadPipeline, type LoadOptions, type PipelineIdentity } from '../load/load-pipeline.ts';
 import { loadMappingTable, type MappingLoad } from '../load/mapping-table.ts';
 import { readTextFile } from '../load/read-text.ts';
+import { inFlight } from '../util/in-flight.ts';
 import { checkFolderUniqueness, type IdentifiedPipeline } from './folder-uniqueness.ts';
 import { isMap, isScalar, parseYamlDocument } from '../lib/yaml.ts';
 
@@ -66,19 +67,9 @@ export async function validateFiles(paths: readonly string[], options: LoadOptio
     tableCache: options.tableCache ?? new Map<string, Promise<MappingLoad>>(),
     expressionCache: options.expressionCache ?? new Map<string, Promise<Compiled>>(),
   };
-  const reports: (FileReport | undefined)[] = new Array(paths.length);
-  const identified: (IdentifiedPipeline | undefined)[] = new Array(paths.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const index = next++;
-      const path = paths[index] as string;
-      const checked = await validateOne(path, shared, named);
-      reports[index] = checked?.report;
-      if (checked?.identity && checked.report) identified[index] = { path, file: checked.report.file, identity: checked.identity };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  const checked = await inFlight(paths, CONCURRENCY, (path) => validateOne(path, shared, named));
+  const reports = checked.map((c) => c?.report);
+  const identified = checked.map((c, index): IdentifiedPipeline | undefined => (c?.identity && c.report ? { path: paths[index] as string, file: c.report.file, identity: c.identity } : undefined));
   const pipelines = identified.filter((p): p is IdentifiedPipeline => p !== undefined);
   const repeats = checkFolderUniqueness(pipelines);
   const usedTables = new Set(pipelines.flatMap((p) => p.identity.tables));

@@ -1,4 +1,4 @@
-// The sink's bounded concurrency, with deferred work the test resolves itself: how many run at once,
+// Bounded concurrency (the Sage sink's writes, validate's files), with deferred work the test resolves itself: how many run at once,
 // results in input order, nothing new started after a failure or an abort, and nothing left running.
 import { describe, expect, it } from 'vitest';
 import { inFlight } from './in-flight.ts';
@@ -28,7 +28,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('inFlight', () => {
   it('runs at most `limit` at once and returns results in input order whatever order they finish in', async () => {
     const c = controlled();
-    const all = inFlight([1, 2, 3, 4, 5, 6], 4, new AbortController().signal, c.work);
+    const all = inFlight([1, 2, 3, 4, 5, 6], 4, c.work);
     await settle();
     expect(c.running()).toBe(4);
     // Finish in reverse: later items start as earlier lanes free up.
@@ -44,7 +44,7 @@ describe('inFlight', () => {
   it('starts nothing new after a failure, and throws only once the writes in flight have finished', async () => {
     const c = controlled();
     let thrown = false;
-    const all = inFlight([1, 2, 3, 4, 5, 6], 2, new AbortController().signal, c.work).catch((e: Error) => {
+    const all = inFlight([1, 2, 3, 4, 5, 6], 2, c.work).catch((e: Error) => {
       thrown = true;
       return e.message;
     });
@@ -61,7 +61,7 @@ describe('inFlight', () => {
   it('starts nothing after an abort', async () => {
     const c = controlled();
     const controller = new AbortController();
-    const all = inFlight([1, 2, 3], 1, controller.signal, c.work).catch((e: Error) => e.name);
+    const all = inFlight([1, 2, 3], 1, c.work, controller.signal).catch((e: Error) => e.name);
     await settle();
     controller.abort();
     c.pending[0]?.resolve('r1');

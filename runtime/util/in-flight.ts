@@ -1,7 +1,7 @@
 // Runs `work` over the items with at most `limit` running at once; results in the items' order. Once
 // the signal is aborted or one item throws, no new item starts; the call returns (or throws the first
 // error) only after those already running have finished, so no write is left in flight behind it.
-export async function inFlight<T, R>(items: readonly T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, signal: AbortSignal = new AbortController().signal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let stopped = false;
