@@ -7,6 +7,8 @@
 // shows: the example's aggregate is partitioned by cost center, so a move re-evaluates the two cost
 // centers it touches (hundreds of employees each at that size), not the whole roster (4–5 s here before
 // partitions). The clock starts at the move in the sandbox, a few ms before serve receives the webhook.
+// C2L_NODE_ARGS passes Node options to serve (say "--cpu-prof --cpu-prof-dir=/tmp/prof"); C2L_MOVES,
+// C2L_LARGE and C2L_LARGE_MOVES change the counts, C2L_DEBUG prints each move.
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +39,7 @@ async function recordsRead(url: string): Promise<number> {
  * (BambooHR's and Sage's side of each request) does not queue on serve's event loop.
  */
 async function serveProcess(cwd: string, state: string, env: NodeJS.ProcessEnv, port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'bin/ml-connector.mjs'), 'serve', 'pipelines', '--port', String(port), '--data', state], { cwd, env: { ...env, PATH: process.env.PATH, LOG_LEVEL: process.env.C2L_LOG ?? env.LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'pipe', process.env.C2L_DEBUG ? 'inherit' : 'ignore'] });
+  const child = spawn(process.execPath, [...(process.env.C2L_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(process.cwd(), 'bin/ml-connector.mjs'), 'serve', 'pipelines', '--port', String(port), '--data', state], { cwd, env: { ...env, PATH: process.env.PATH, LOG_LEVEL: process.env.C2L_LOG ?? env.LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'pipe', process.env.C2L_DEBUG ? 'inherit' : 'ignore'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { MlcError } from '../errors.ts';
 import { variablesNamed } from '../lib/jsonata.ts';
 import type { ItemCheck } from './aggregate.ts';
 import { emittedItems } from './emitted-items.ts';
-import { mergePartitions, partitionRoster, unclaimed } from './partitions.ts';
+import { type MergeMemo, mergePartitions, partitionRoster, unclaimed } from './partitions.ts';
 import type { BatchEvaluator, RosterEntry, StepContext } from './step.ts';
 
 export interface PartitionedSpec {
@@ -26,6 +26,8 @@ interface Kept {
   fingerprint: string;
   bindingKey: string;
   items: DesiredItem[];
+  /** The entries it was evaluated over: the same record objects again need no hashing. */
+  members: readonly RosterEntry[];
 }
 
 /** What the last batch's evaluations were: partitions re-evaluated and partitions reused (tests and logs read it). */
@@ -45,11 +47,23 @@ export interface PartitionedRun {
   lastStats(): PartitionStats;
 }
 
+function sameEntries(a: readonly RosterEntry[], b: readonly RosterEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as RosterEntry;
+    const y = b[i] as RosterEntry;
+    if (x.key !== y.key || x.record !== y.record) return false;
+  }
+  return true;
+}
+
 export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): PartitionedRun {
   const named = variablesNamed(spec.source);
   const stable = named !== undefined && !UNSTABLE.some((n) => named.has(n));
   const kept = new Map<string, Kept>();
   const recordText = new WeakMap<object, string>();
+  const partitionNames = new WeakMap<object, string>();
+  const merges: MergeMemo<DesiredItem> = new Map();
   let stats: PartitionStats = { partitions: 0, evaluated: 0, reused: 0 };
 
   const textOf = (record: JsonObject): string => {
@@ -72,16 +86,28 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
   const itemsOf = (label: string, value: unknown): DesiredItem[] => emittedItems(spec.id, check, value, `partition ${label}`);
 
   async function run(roster: readonly RosterEntry[], context: StepContext): Promise<DesiredItem[]> {
-    if (context.recompute) kept.clear();
+    if (context.recompute) {
+      kept.clear();
+      merges.clear();
+    }
     const bindingKey = bindingKeyOf(context.bindings);
-    const groups = partitionRoster(roster, spec.partitionBy);
+    const groups = partitionRoster(roster, spec.partitionBy, partitionNames);
     const current = new Map<string, DesiredItem[]>();
     const dirty: { name: string; members: RosterEntry[]; fingerprint: string }[] = [];
     for (const [name, members] of groups) {
-      const fingerprint = fingerprintOf(members);
       const entry = kept.get(name);
-      if (entry && bindingKey !== undefined && entry.bindingKey === bindingKey && entry.fingerprint === fingerprint) current.set(name, entry.items);
-      else dirty.push({ name, members, fingerprint });
+      const usable = entry !== undefined && bindingKey !== undefined && entry.bindingKey === bindingKey;
+      // The same record objects as last time (the embedded store hands out the objects it holds; a
+      // record is never changed in place, as the text cache above assumes too) need no hashing.
+      if (usable && sameEntries(entry.members, members)) {
+        current.set(name, entry.items);
+        continue;
+      }
+      const fingerprint = fingerprintOf(members);
+      if (usable && entry.fingerprint === fingerprint) {
+        current.set(name, entry.items);
+        kept.set(name, { ...entry, members });
+      } else dirty.push({ name, members, fingerprint });
     }
     // Partitions that no longer have members are forgotten (the remainder speaks for what they emitted).
     for (const name of [...kept.keys()]) if (name !== REMAINDER && !groups.has(name)) kept.delete(name);
@@ -94,7 +120,7 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
       if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over partition ${label} (${d.members.length} records): ${result?.message ?? 'no result'}`);
       const items = itemsOf(label, result.value);
       current.set(d.name, items);
-      if (bindingKey !== undefined) kept.set(d.name, { fingerprint: d.fingerprint, bindingKey, items });
+      if (bindingKey !== undefined) kept.set(d.name, { fingerprint: d.fingerprint, bindingKey, items, members: d.members });
     }
 
     // The remainder sees only the committed items no partition emits: what nobody contributes to any
@@ -109,13 +135,13 @@ export function partitionedAggregate(spec: PartitionedSpec, check: ItemCheck): P
       const [result] = await spec.evaluator.evaluateBatch(spec.source, [[]], { timeoutMs: spec.timeoutMs }, { ...context.bindings, committed });
       if (!result?.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' failed over no records (with $committed): ${result?.message ?? 'no result'}`);
       remainder = itemsOf('(no records)', result.value);
-      if (remainderKey !== undefined) kept.set(REMAINDER, { fingerprint: '', bindingKey: remainderKey, items: remainder });
+      if (remainderKey !== undefined) kept.set(REMAINDER, { fingerprint: '', bindingKey: remainderKey, items: remainder, members: [] });
     }
     stats = { partitions: groups.size, evaluated: dirty.length, reused: groups.size - dirty.length };
 
     const outputs = [...current].map(([name, items]) => ({ label: JSON.stringify(name), items }));
     outputs.push({ label: '(no records)', items: remainder });
-    const merged = mergePartitions(outputs, spec.entityOrder);
+    const merged = mergePartitions(outputs, spec.entityOrder, merges);
     if (!merged.ok) throw new MlcError('MLC_AGGREGATE_OUTPUT', `step '${spec.id}' is not partitionable by ${spec.partitionBy}: ${merged.problem}`);
     return merged.items;
   }

@@ -21,11 +21,18 @@ export function partitionOf(record: Record<string, unknown>, path: string): stri
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Entries grouped by partition, each group in the roster's own order. */
-export function partitionRoster<T extends { record: Record<string, unknown> }>(roster: readonly T[], path: string): Map<string, T[]> {
+/**
+ * Entries grouped by partition, each group in the roster's own order. `names` may keep each record
+ * object's partition between calls (records are never changed in place).
+ */
+export function partitionRoster<T extends { record: Record<string, unknown> }>(roster: readonly T[], path: string, names?: WeakMap<object, string>): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entry of roster) {
-    const name = partitionOf(entry.record, path);
+    let name = names?.get(entry.record);
+    if (name === undefined) {
+      name = partitionOf(entry.record, path);
+      names?.set(entry.record, name);
+    }
     const group = groups.get(name);
     if (group) group.push(entry);
     else groups.set(name, [entry]);
@@ -38,10 +45,17 @@ export type MergeResult<T extends PartitionItem> = { ok: true; items: T[] } | { 
 const lineageOf = (item: PartitionItem): readonly string[] => item.lineage?.sourceKeys ?? [];
 
 /**
+ * What the last merge made of each entity/key, by the very item objects it merged: a caller that keeps
+ * the outputs of unchanged partitions (the same objects) gets their merged items back without
+ * comparing values or joining lineage again, which is most of a merge over a large roster.
+ */
+export type MergeMemo<T> = Map<string, { from: ReadonlySet<T>; item: T }>;
+
+/**
  * Merges the outputs (labelled by partition, for the error) into one item per entity and key, in
  * the order of `entities` and then by key, as a whole-roster aggregate that sorts its output gives them.
  */
-export function mergePartitions<T extends PartitionItem>(outputs: readonly { label: string; items: readonly T[] }[], entities: readonly string[]): MergeResult<T> {
+export function mergePartitions<T extends PartitionItem>(outputs: readonly { label: string; items: readonly T[] }[], entities: readonly string[], memo?: MergeMemo<T>): MergeResult<T> {
   const byId = new Map<string, { item: T; label: string }[]>();
   for (const { label, items } of outputs) {
     for (const item of items) {
@@ -52,7 +66,13 @@ export function mergePartitions<T extends PartitionItem>(outputs: readonly { lab
     }
   }
   const merged: T[] = [];
+  if (memo) for (const id of [...memo.keys()]) if (!byId.has(id)) memo.delete(id);
   for (const [id, emitters] of byId) {
+    const remembered = memo?.get(id);
+    if (remembered && remembered.from.size === emitters.length && emitters.every((e) => remembered.from.has(e.item))) {
+      merged.push(remembered.item);
+      continue;
+    }
     const backed = emitters.filter((e) => lineageOf(e.item).length > 0);
     const chosen = backed.length > 0 ? backed : emitters;
     const first = chosen[0];
@@ -61,12 +81,13 @@ export function mergePartitions<T extends PartitionItem>(outputs: readonly { lab
     if (other) {
       return { ok: false, problem: `${id} is emitted by partition ${first.label} as ${JSON.stringify(first.item.values)} and by partition ${other.label} as ${JSON.stringify(other.item.values)}` };
     }
-    if (chosen.length === 1) {
-      merged.push(first.item);
-      continue;
+    let item = first.item;
+    if (chosen.length > 1) {
+      const sourceKeys = [...new Set(chosen.flatMap((e) => lineageOf(e.item)))].sort();
+      item = { ...first.item, lineage: { ...first.item.lineage, sourceKeys } };
     }
-    const sourceKeys = [...new Set(chosen.flatMap((e) => lineageOf(e.item)))].sort();
-    merged.push({ ...first.item, lineage: { ...first.item.lineage, sourceKeys } });
+    merged.push(item);
+    memo?.set(id, { from: new Set(emitters.map((e) => e.item)), item });
   }
   const rank = new Map(entities.map((name, index) => [name, index]));
   return {

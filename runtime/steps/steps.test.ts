@@ -70,6 +70,12 @@ describe('aggregate step', () => {
     ]);
   });
 
+  it('keeps lineage as a set: sorted, each key once, however the expression gathered it', async () => {
+    const source = '{"entity": "headcount", "key": "all", "values": {"headcount": 3}, "sourceKeys": ["3", "1", "3", "2"]}';
+    const [item] = await aggregateStep({ id: 'hc', source, timeoutMs: 1000, evaluator, entities }).run(roster, context());
+    expect(item?.lineage?.sourceKeys).toEqual(['1', '2', '3']);
+  });
+
   it('refuses what the sink would not accept, naming the problem', async () => {
     const run = (source: string) => aggregateStep({ id: 'hc', source, timeoutMs: 1000, evaluator, entities }).run(roster, context());
     await expect(run('[{"entity": "nope", "key": "x", "values": {}}]')).rejects.toThrow(/entity "nope" is not one of the sink's: headcount/);
