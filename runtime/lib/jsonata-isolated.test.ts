@@ -1,7 +1,7 @@
 // Hard limits for user-written JSONata (reliability checklist IN-4): each runaway case is stopped
 // near its limit, the main thread stays responsive, and the evaluator keeps working afterwards.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExpressionLimitError, IsolatedEvaluator } from './jsonata-isolated.ts';
+import { ExpressionLimitError, IsolatedEvaluator, spread } from './jsonata-isolated.ts';
 
 const evaluator = new IsolatedEvaluator();
 afterAll(() => evaluator.close());
@@ -62,5 +62,21 @@ describe('isolated JSONata evaluation', () => {
     const results = await evaluator.evaluateBatch('$count($match(s, /^(a+)+$/))', inputs, { timeoutMs: 200 });
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     expect(results[0]).toEqual({ ok: true, value: 1 });
+  });
+
+  it('spreads a batch over its lanes by weight, heaviest first, and answers in the inputs\' order', async () => {
+    // Partitions of 523, 266 and 10 records on two lanes: the big one alone, the others together.
+    expect(spread([new Array(10), new Array(523), new Array(266)], 2)).toEqual([[1], [0, 2]]);
+    expect(spread([{}, {}, {}, {}], 2)).toEqual([[0, 2], [1, 3]]);
+    expect(spread([{}], 2)).toEqual([[0]]);
+    const results = await evaluator.evaluateBatch('$sum($)', [[1, 2, 3], [4], [5, 6], [7, 8, 9, 10]], { timeoutMs: 1000 });
+    expect(results).toEqual([6, 4, 11, 34].map((value) => ({ ok: true, value })));
+  });
+
+  it('a lane killed for a runaway input leaves the other lane\'s inputs answered', async () => {
+    const inputs = [[{ s: `${'a'.repeat(40)}!` }, { s: 'a' }], [{ s: 'aa' }]];
+    const results = await evaluator.evaluateBatch('$count($.$match(s, /^(a+)+$/))', inputs, { timeoutMs: 200 });
+    expect(results).toEqual([{ ok: false, message: expect.stringMatching(/longer than 200 ms/) }, { ok: true, value: 1 }]);
+    expect(await evaluator.evaluate('1 + 1', {}, { timeoutMs: 1000 })).toBe(2);
   });
 });

@@ -1,6 +1,9 @@
-// Evaluates JSONata in a worker thread with hard limits: a wall-clock deadline enforced by
+// Evaluates JSONata in worker threads with hard limits: a wall-clock deadline enforced by
 // terminate() (which stops even a catastrophic regex, which no in-thread hook can) and V8 heap
-// limits. One worker, one evaluation at a time; a killed worker is replaced on the next call.
+// limits. Each worker (a lane) runs one evaluation at a time; a killed worker is replaced on the next
+// call. A batch of several inputs is spread over the lanes (two by default, one per core here), so
+// the two cost centers a department move touches are evaluated side by side.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export interface IsolatedLimits {
@@ -29,35 +32,89 @@ const PER_INPUT_MS = 5;
 /** Grace on top of the expression's own soft timebox before the worker is killed. */
 const HARD_GRACE_MS = 100;
 
+/** Spread weight of one input: a list (a partition's records) weighs its length, anything else 1. */
+const weightOf = (input: unknown): number => (Array.isArray(input) ? input.length + 1 : 1);
+
+/**
+ * The inputs' indexes split over `lanes` lanes, heaviest first onto the lightest lane, so the lanes
+ * finish at about the same time. Lanes left empty are dropped.
+ */
+export function spread(inputs: readonly unknown[], lanes: number): number[][] {
+  const order = inputs.map((input, index) => ({ index, weight: weightOf(input) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
+  const loads = Array.from({ length: Math.max(1, Math.min(lanes, inputs.length)) }, () => ({ weight: 0, indexes: [] as number[] }));
+  for (const { index, weight } of order) {
+    const lightest = loads.reduce((min, lane) => (lane.weight < min.weight ? lane : min));
+    lightest.weight += weight;
+    lightest.indexes.push(index);
+  }
+  return loads.map((lane) => lane.indexes.sort((a, b) => a - b)).filter((indexes) => indexes.length > 0);
+}
+
 export class IsolatedEvaluator {
-  private worker: Promise<Worker> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private nextId = 0;
+  private readonly lanes: Lane[];
 
   /**
-   * @param options.maxHeapMb heap the worker may use; past it the evaluation fails, not the process.
+   * @param options.maxHeapMb heap each worker may use; past it the evaluation fails, not the process.
    * At least 256: on Node 20 a worker that outgrows a much smaller limit in one large allocation can
    * abort the whole process (seen here at 64 and 128 MB with a 10-million-element range).
+   * @param options.lanes workers a batch may be spread over (default: 2, or 1 on a single core). A
+   * lane's worker starts when it is first used.
    */
-  constructor(private readonly options: { maxHeapMb: number } = { maxHeapMb: 256 }) {
+  constructor(options: { maxHeapMb: number; lanes?: number } = { maxHeapMb: 256 }) {
     if (options.maxHeapMb < 256) throw new RangeError('maxHeapMb below 256 risks a process-wide out-of-memory abort on Node 20');
+    const count = Math.max(1, Math.floor(options.lanes ?? Math.min(2, availableParallelism())));
+    this.lanes = Array.from({ length: count }, () => new Lane(options.maxHeapMb));
   }
 
   /** Evaluates `source` against `input`; results come back as plain JSON values. */
   evaluate(source: string, input: unknown, limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<unknown> {
-    const run = this.queue.then(() => this.runOne(source, input, limits, bindings));
+    return (this.lanes[0] as Lane).evaluate(source, input, limits, bindings);
+  }
+
+  /**
+   * Evaluates `source` against each input, in one message per lane (a page of records, not one round
+   * trip per record), the lanes side by side. Each input has its own soft timebox; when a lane's part
+   * must be killed (a catastrophic regex no hook can stop) its inputs are re-run one by one, so only
+   * the runaway one fails. Results are in the inputs' order.
+   */
+  async evaluateBatch(source: string, inputs: readonly unknown[], limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<BatchResult[]> {
+    if (inputs.length === 0) return [];
+    const parts = spread(inputs, this.lanes.length);
+    const answers = await Promise.all(
+      parts.map((indexes, lane) =>
+        (this.lanes[lane] as Lane).evaluateBatch(
+          source,
+          indexes.map((i) => inputs[i]),
+          limits,
+          bindings,
+        ),
+      ),
+    );
+    const results: BatchResult[] = new Array(inputs.length);
+    parts.forEach((indexes, lane) => indexes.forEach((index, k) => (results[index] = answers[lane]?.[k] ?? { ok: false, message: 'no result' })));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => lane.close()));
+  }
+}
+
+/** One worker and the queue of evaluations waiting for it. */
+class Lane {
+  private worker: Promise<Worker> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 0;
+
+  constructor(private readonly maxHeapMb: number) {}
+
+  evaluate(source: string, input: unknown, limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<unknown> {
+    const run = this.queue.then(() => this.post({ source, input, bindings }, limits, limits.timeoutMs));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /**
-   * Evaluates `source` against each input in one message to the worker (a page of records, not one
-   * round trip per record). Each input has its own soft timebox; when the batch as a whole must be
-   * killed (a catastrophic regex no hook can stop) the inputs are re-run one by one, so only the
-   * runaway one fails.
-   */
   async evaluateBatch(source: string, inputs: readonly unknown[], limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<BatchResult[]> {
-    if (inputs.length === 0) return [];
     const run = this.queue.then(() => this.post({ source, inputs, bindings }, limits, limits.timeoutMs + PER_INPUT_MS * inputs.length));
     this.queue = run.catch(() => undefined);
     try {
@@ -86,7 +143,7 @@ export class IsolatedEvaluator {
   /** A worker that has loaded jsonata: deadlines start after start-up, which can take longer than a limit. */
   private spawn(): Promise<Worker> {
     const worker = new Worker(new URL('./jsonata-worker.mjs', import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, stackSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb, stackSizeMb: 4 },
     });
     worker.unref();
     return new Promise((resolve, reject) => {
@@ -99,12 +156,8 @@ export class IsolatedEvaluator {
     });
   }
 
-  private runOne(source: string, input: unknown, limits: IsolatedLimits, bindings?: Record<string, unknown>): Promise<unknown> {
-    return this.post({ source, input, bindings }, limits, limits.timeoutMs);
-  }
-
   private async post(message: { source: string; input?: unknown; inputs?: readonly unknown[]; bindings?: Record<string, unknown> | undefined }, limits: IsolatedLimits, hardMs: number): Promise<unknown> {
-    const maxHeapMb = this.options.maxHeapMb;
+    const maxHeapMb = this.maxHeapMb;
     const starting = (this.worker ??= this.spawn());
     const worker = await starting;
     const id = ++this.nextId;
