@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MergeMemo, mergePartitions, type PartitionItem, partitionRoster } from './partitions.ts';
+import { type MergeMemo, mergePartitions, type PartitionItem, partitionRoster, sortedUnion } from './partitions.ts';
 
 const item = (key: string, headcount: number, sourceKeys: string[]): PartitionItem => ({ entity: 'subAccount', key, values: { headcount }, lineage: { sourceKeys } });
 
@@ -40,5 +40,18 @@ describe('partitionRoster', () => {
     expect(names.get(one.record)).toBe('A');
     const moved = { key: '1', record: { cc: 'B' } };
     expect([...partitionRoster([moved, { key: '2', record: {} }], 'cc', names).keys()]).toEqual(['B', '']);
+  });
+});
+
+describe('sortedUnion', () => {
+  it('joins lists into one sorted list with each key once, sorting a list that arrives unsorted', () => {
+    expect(sortedUnion([])).toEqual([]);
+    expect(sortedUnion([['2', '2', '1']])).toEqual(['1', '2']);
+    expect(sortedUnion([['1', '3', '5'], ['2', '3'], ['10', '4'], []])).toEqual(['1', '10', '2', '3', '4', '5']);
+    // Against pooling and sorting, on a seeded spread of overlapping lists.
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const lists = Array.from({ length: 9 }, () => Array.from({ length: next() % 40 }, () => String(next() % 100)).sort());
+    expect(sortedUnion(lists)).toEqual([...new Set(lists.flat())].sort());
   });
 });

@@ -44,6 +44,44 @@ export type MergeResult<T extends PartitionItem> = { ok: true; items: T[] } | { 
 
 const lineageOf = (item: PartitionItem): readonly string[] => item.lineage?.sourceKeys ?? [];
 
+const isSorted = (keys: readonly string[]): boolean => keys.every((key, i) => i === 0 || (keys[i - 1] as string) <= key);
+
+/** Two sorted lists as one, each key once. */
+function mergeTwo(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  const push = (key: string): void => {
+    if (out[out.length - 1] !== key) out.push(key);
+  };
+  while (i < a.length && j < b.length) {
+    const x = a[i] as string;
+    const y = b[j] as string;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    push(x <= y ? x : y);
+  }
+  while (i < a.length) push(a[i++] as string);
+  while (j < b.length) push(b[j++] as string);
+  return out;
+}
+
+/**
+ * The union of the partitions' source keys, sorted, each once. Lineage arrives sorted (the item
+ * checker keeps it so), so the lists are merged pairwise rather than pooled and sorted again: a
+ * subaccount used by many cost centers of a large roster joins thousands of keys at every batch.
+ */
+export function sortedUnion(lists: readonly (readonly string[])[]): string[] {
+  let level = lists.map((keys) => (isSorted(keys) ? keys : [...keys].sort()));
+  if (level.length === 0) return [];
+  while (level.length > 1) {
+    const next: (readonly string[])[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeTwo(level[i] as string[], level[i + 1] as string[]) : (level[i] as string[]));
+    level = next;
+  }
+  return mergeTwo(level[0] as string[], []);
+}
+
 /**
  * What the last merge made of each entity/key, by the very item objects it merged: a caller that keeps
  * the outputs of unchanged partitions (the same objects) gets their merged items back without
@@ -83,7 +121,7 @@ export function mergePartitions<T extends PartitionItem>(outputs: readonly { lab
     }
     let item = first.item;
     if (chosen.length > 1) {
-      const sourceKeys = [...new Set(chosen.flatMap((e) => lineageOf(e.item)))].sort();
+      const sourceKeys = sortedUnion(chosen.map((e) => lineageOf(e.item)));
       item = { ...first.item, lineage: { ...first.item.lineage, sourceKeys } };
     }
     merged.push(item);
