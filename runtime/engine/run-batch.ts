@@ -35,7 +35,15 @@ export interface RunBatchOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onProgress?: (progress: { phase: string; read: number }) => void;
+  /** Each phase's duration once it ends (ms, monotonic clock; the phases add up to the batch): where its time goes (serve's /metrics). */
+  onPhase?: (phase: BatchPhase, ms: number) => void;
 }
+
+/**
+ * A batch's phases: loading its state, source pages and the record steps; roster steps and what changed
+ * since the last commit; the sink's actual state; the writes; settling the outcome and the commit.
+ */
+export type BatchPhase = 'read' | 'steps' | 'actual' | 'apply' | 'commit';
 
 export interface RunBatchResult {
   summary: RunSummary;
@@ -50,6 +58,12 @@ function pages(options: RunBatchOptions, checkpoint: unknown, signal: AbortSigna
 }
 
 export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult> {
+  let phaseStarted = performance.now();
+  const phaseEnded = (phase: BatchPhase): void => {
+    const now = performance.now();
+    options.onPhase?.(phase, now - phaseStarted);
+    phaseStarted = now;
+  };
   const { pipeline, store } = options;
   const clock = options.clock ?? (() => new Date());
   const signal = options.signal ?? new AbortController().signal;
@@ -106,6 +120,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     }
   }
 
+  phaseEnded('read');
   options.onProgress?.({ phase: 'planning', read: state.counters.read });
   const committedItems = await store.desired.all(pipeline.name);
   const committed = new Map(committedItems.map((d) => [itemId(d.entity, d.key), d]));
@@ -115,7 +130,9 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   const held = (item: DesiredItem): boolean => !options.replay && quarantined.has(itemId(item.entity, item.key));
   state.counters.held = candidates.filter(held).length;
   candidates = candidates.filter((item) => !held(item));
+  phaseEnded('steps');
   const actual = await readActualFor(options.sink, pipeline.entities, candidates, scope, { signal });
+  phaseEnded('actual');
   const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name, options.runId) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
@@ -144,6 +161,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     ...(options.random ? { random: options.random } : {}),
   });
+  phaseEnded('apply');
   crashPoint('after-apply');
   // Held-back hand edits settle as the sink's own drift answers do: reported, desired state not committed.
   const outcome = { ...applied, drift: [...applied.drift, ...heldBack] };
@@ -161,6 +179,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     ...(options.mode !== 'keys' && lastCheckpoint !== undefined ? { checkpoint: lastCheckpoint as BatchCommit['checkpoint'] } : {}),
   };
   await store.commit(batch);
+  phaseEnded('commit');
   if (!options.plan) await store.audit.prune(new Date(clock().getTime() - pipeline.policies.audit.retentionDays * 86_400_000));
   return { summary: summaryOf(batch.checkpoint !== undefined), changes };
 }

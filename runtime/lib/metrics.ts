@@ -11,6 +11,7 @@ export interface ServiceMetrics {
   quarantined: Gauge<'pipeline'>;
   lastSuccessfulRun: Gauge<'pipeline'>;
   storeSeconds: Histogram<'operation'>;
+  batchPhaseSeconds: Histogram<'pipeline' | 'phase'>;
   connectionsRefused: Counter<'reason'>;
   driftItems: Gauge<'pipeline'>;
   /** Registers the metrics of a store shared by replicas (PostgreSQL), once; queue depth is read from `queueDepth` at each scrape. */
@@ -62,6 +63,13 @@ export function createServiceMetrics(): ServiceMetrics {
     quarantined: new Gauge({ name: 'mlc_quarantined_records', help: 'Records in quarantine.', labelNames: ['pipeline'], registers }),
     lastSuccessfulRun: new Gauge({ name: 'mlc_last_successful_run_timestamp_seconds', help: 'When the pipeline last finished a batch without errors (Unix seconds).', labelNames: ['pipeline'], registers }),
     storeSeconds: new Histogram({ name: 'mlc_store_operation_seconds', help: 'Store latency by operation.', labelNames: ['operation'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers }),
+    batchPhaseSeconds: new Histogram({
+      name: 'mlc_batch_phase_seconds',
+      help: "Time a batch spent in each phase: read (source pages and record steps), steps (roster steps), actual (the sink's actual state), apply (the writes), commit.",
+      labelNames: ['pipeline', 'phase'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers,
+    }),
     connectionsRefused: new Counter({ name: 'mlc_connections_refused_total', help: "Connections to serve's port closed unread because a cap was reached (per-address or total).", labelNames: ['reason'], registers }),
     driftItems: new Gauge({ name: 'mlc_drift_items', help: "Items whose actual state in the sink differed from the desired state at the last drift check (plus the sink's own drift findings).", labelNames: ['pipeline'], registers }),
     render: () => registry.metrics(),

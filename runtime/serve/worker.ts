@@ -6,7 +6,7 @@
 // the job waits for the longest interval (a reload that fixes it runs it sooner).
 import { randomUUID } from 'node:crypto';
 import type { OpenedPipeline } from '../engine/open-pipeline.ts';
-import { runBatch, type RunMode } from '../engine/run-batch.ts';
+import { type BatchPhase, runBatch, type RunMode } from '../engine/run-batch.ts';
 import type { RunSummary } from '../engine/run-summary.ts';
 import { isMlcError } from '../errors.ts';
 import type { Logger } from '../lib/log.ts';
@@ -245,6 +245,7 @@ export function createWorker(options: WorkerOptions): Worker {
         ...(job.kind === 'replay' ? { replay: true, keys } : {}),
         ...(options.random ? { random: options.random } : {}),
         ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.metrics ? { onPhase: (phase: BatchPhase, ms: number) => options.metrics?.batchPhaseSeconds.observe({ pipeline: job.pipeline, phase }, ms / 1000) } : {}),
       });
       // The claimed job last, fenced: its lease keeps the pipeline from other replicas until all are done.
       for (const j of jobs.slice(1)) await options.store.jobs.complete(j.id);

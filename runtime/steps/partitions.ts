@@ -57,9 +57,17 @@ function mergeTwo(a: readonly string[], b: readonly string[]): string[] {
   while (i < a.length && j < b.length) {
     const x = a[i] as string;
     const y = b[j] as string;
-    if (x <= y) i++;
-    if (y <= x) j++;
-    push(x <= y ? x : y);
+    if (x < y) {
+      push(x);
+      i++;
+    } else if (y < x) {
+      push(y);
+      j++;
+    } else {
+      push(x);
+      i++;
+      j++;
+    }
   }
   while (i < a.length) push(a[i++] as string);
   while (j < b.length) push(b[j++] as string);

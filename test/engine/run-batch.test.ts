@@ -26,6 +26,17 @@ describe('run path', () => {
     expect(h.probe.effects).toHaveLength(20);
   });
 
+  it('reports how long each phase took, in order, and a plan stops before the writes', async () => {
+    h = engineHarness({ count: 20 });
+    const phases: [string, number][] = [];
+    await h.run('full', { onPhase: (phase, ms) => phases.push([phase, ms]) });
+    expect(phases.map(([phase]) => phase)).toEqual(['read', 'steps', 'actual', 'apply', 'commit']);
+    expect(phases.every(([, ms]) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    const planned: string[] = [];
+    await h.run('full', { plan: true, onPhase: (phase) => planned.push(phase) });
+    expect(planned).toEqual(['read', 'steps', 'actual']);
+  });
+
   it('a changed-since run touches only what changed; a partial run never deactivates', async () => {
     h = engineHarness({ count: 20 });
     await h.run('full');

@@ -75,8 +75,12 @@ describe('serve', () => {
     // The same bytes with the same signed time: the same delivery again, answered once.
     expect(await deliver(running.url, [3], 'hook-secret', signedAt)).toBe(200);
     await waitFor(() => probe.effects.some((e) => e.entity === 'headcount'), 'the headcount write');
-    const metrics = await fetch(`${running.url}/metrics`).then((r) => r.text());
+    const metricsText = (): Promise<string> => fetch(`${running?.url}/metrics`).then((r) => r.text());
+    // The batch's phases are observed once it has committed.
+    await waitFor(async () => /mlc_batch_phase_seconds_count\{pipeline="test-headcount",phase="commit"\} [1-9]/.test(await metricsText()), 'the batch phases in /metrics');
+    const metrics = await metricsText();
     expect(metrics).toMatch(/mlc_webhook_deliveries_total\{pipeline="test-headcount",outcome="forged"\} 1/);
+    for (const phase of ['read', 'steps', 'actual', 'apply']) expect(metrics).toMatch(new RegExp(`mlc_batch_phase_seconds_count\\{pipeline="test-headcount",phase="${phase}"\\} [1-9]`));
     const ready = await fetch(`${running.url}/readyz`).then((r) => r.json() as Promise<{ ready: boolean; pipelines: Record<string, { state: string }> }>);
     expect(ready.ready).toBe(true);
     expect(Object.keys(ready.pipelines)).toEqual(['test-headcount']);

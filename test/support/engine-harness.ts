@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRegistry } from '../../runtime/connectors/registry.ts';
 import { createSecretResolver } from '../../runtime/secrets/resolver.ts';
 import { openPipeline, type OpenedPipeline } from '../../runtime/engine/open-pipeline.ts';
-import { runBatch, type RunBatchResult, type RunMode } from '../../runtime/engine/run-batch.ts';
+import { runBatch, type RunBatchOptions, type RunBatchResult, type RunMode } from '../../runtime/engine/run-batch.ts';
 import { IsolatedEvaluator } from '../../runtime/lib/jsonata-isolated.ts';
 import { createLogger } from '../../runtime/lib/log.ts';
 import { createMemoryStore } from '../../runtime/store/memory-store.ts';
@@ -21,7 +21,7 @@ export interface EngineHarness {
   store: Store;
   evaluator: IsolatedEvaluator;
   sleeps: number[];
-  run(mode: RunMode, options?: { keys?: string[]; plan?: boolean; replay?: boolean }): Promise<RunBatchResult>;
+  run(mode: RunMode, options?: { keys?: string[]; plan?: boolean; replay?: boolean; onPhase?: RunBatchOptions['onPhase'] }): Promise<RunBatchResult>;
   /** With keepOpen: the pipeline every run shares (opened on first use), as serve keeps it between batches. */
   open(): Promise<OpenedPipeline>;
   close(): Promise<void>;
