@@ -1,11 +1,15 @@
-// The idempotency log's storage: appends that are durable when they return (write + fsync), and an
-// atomic rewrite for compaction. An interface so tests can make it fail like a full disk.
+// The idempotency log's storage: appends that are durable when they return (write + fsync), appends
+// that are only written (made durable by the next fsync of the file), and an atomic rewrite for
+// compaction. An interface so tests can make it fail like a full disk.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../fs-atomic.ts';
 
 export interface LogFile {
-  /** Durable when it returns; throws when the line could not be made durable. */
-  append(text: string): void;
+  /**
+   * Durable when it returns (unless `durable: false`: then written, so it survives the process, and
+   * made durable by the next durable append or close); throws when the line could not be written.
+   */
+  append(text: string, options?: { durable?: boolean }): void;
   /** Replaces the whole content atomically. */
   rewrite(content: string): void;
   close(): void;
@@ -19,11 +23,11 @@ export function fileLog(file: string, write: (fd: number, text: string) => void 
   let torn = false;
   const open = (): number => (fd ??= openSync(file, 'a', 0o600));
   return {
-    append(text) {
+    append(text, options = {}) {
       const handle = open();
       try {
         write(handle, torn ? `\n${text}` : text);
-        fsyncSync(handle);
+        if (options.durable !== false) fsyncSync(handle);
         torn = false;
       } catch (error) {
         torn = true;
@@ -38,7 +42,14 @@ export function fileLog(file: string, write: (fd: number, text: string) => void 
       torn = false;
     },
     close() {
-      if (fd !== undefined) closeSync(fd);
+      if (fd !== undefined) {
+        // What was only written is made durable before the file is let go.
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
       fd = undefined;
     },
   };

@@ -1,8 +1,10 @@
 // Remembered writes, by Idempotency-Key, so that a repeat (also after a crash or restart) gets the
-// first result instead of a second effect. Two records per write in an append-only JSON-lines log,
-// each fsync'd: the *intent* (key, request digest and the request itself) before Sage is touched,
-// the *outcome* (the response) after. An intent without an outcome is a write whose first run was
-// never answered: on start it is reconciled against Sage (reconcile.ts), and a retry of its key
+// first result instead of a second effect. Two records per write in an append-only JSON-lines log:
+// the *intent* (key, request digest and the request itself), fsync'd before Sage is touched, and the
+// *outcome* (the response) after, written without an fsync of its own (the next intent's fsync, or
+// closing, makes it durable): a process crash keeps it, and a power cut that loses it leaves an
+// intent without an outcome, which is already handled. Such an intent is a write whose first run
+// was never answered: on start it is reconciled against Sage (reconcile.ts), and a retry of its key
 // finds out whether it was applied instead of conflicting with its own effect. Compacted (expired
 // entries dropped) when opened and then at most every `compactEveryMs`.
 import { existsSync, readFileSync } from 'node:fs';
@@ -145,13 +147,15 @@ export class IdempotencyStore {
     const outcome: Outcome = { key, fingerprint, response, atMs: Date.now() };
     this.outcomes.set(key, outcome);
     this.inFlight.delete(key);
-    this.log.append(`${JSON.stringify(outcome)}\n`);
+    // No fsync of its own: it would hold up the agent's next answer for a record whose loss the
+    // intent already covers.
+    this.log.append(`${JSON.stringify(outcome)}\n`, { durable: false });
     this.intents.delete(key);
     if (outcome.atMs - this.lastCompactMs >= this.compactEveryMs) {
       try {
         this.compact();
       } catch {
-        // The outcome above is durable; compaction is tried again after the next write.
+        // The outcome above is written; compaction is tried again after the next write.
       }
     }
   }
