@@ -39,7 +39,8 @@ export class EncryptedSecretStore {
    * up before every request, and those reads queued behind the store's fsyncs on the I/O thread pool
    * (5–50 ms per request under load). statSync: one cheap system call that does not queue there.
    */
-  private async readStore(path: string): Promise<StoreDocument> {
+  private async readStore(): Promise<StoreDocument> {
+    const path = this.path;
     let stamp: string;
     try {
       const stats = statSync(path);
@@ -62,7 +63,7 @@ export class EncryptedSecretStore {
 
   /** Names, key ids and update times; needs no key and never decrypts. */
   async list(): Promise<SecretListing[]> {
-    const doc = await this.readStore(this.path);
+    const doc = await this.readStore();
     return Object.entries(doc.secrets)
       .map(([name, raw]) => {
         const envelope = asEnvelope(raw);
@@ -72,18 +73,18 @@ export class EncryptedSecretStore {
   }
 
   async has(name: string): Promise<boolean> {
-    return Object.hasOwn((await this.readStore(this.path)).secrets, name);
+    return Object.hasOwn((await this.readStore()).secrets, name);
   }
 
   async get(name: string, ring: KeyRing): Promise<string | undefined> {
-    const doc = await this.readStore(this.path);
+    const doc = await this.readStore();
     if (!Object.hasOwn(doc.secrets, name)) return undefined;
     return open(name, doc.secrets[name], ring, this.path);
   }
 
   /** Opens every entry, so a command can refuse before it changes anything (e.g. before making a new key). */
   async checkReadable(ring: KeyRing): Promise<number> {
-    const doc = await this.readStore(this.path);
+    const doc = await this.readStore();
     for (const [name, raw] of Object.entries(doc.secrets)) open(name, raw, ring, this.path);
     return Object.keys(doc.secrets).length;
   }

@@ -6,6 +6,7 @@ import { MlcError } from '../errors.ts';
 import { createSchemaCompiler, type Validator } from '../lib/json-schema.ts';
 import { emittedItems } from './emitted-items.ts';
 import { partitionedAggregate, type PartitionedRun } from './partitioned-aggregate.ts';
+import { sortedUnion } from './partitions.ts';
 import type { BatchEvaluator, RosterStep } from './step.ts';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,14 +25,6 @@ export interface AggregateSpec {
 export type ItemCheck = (value: unknown) => { item: DesiredItem } | { problem: string };
 
 /** An aggregate emits `{entity, key, values, sourceKeys?}` objects (one or a list). */
-/** Distinct and sorted; an already sorted list (the usual case: the roster is sorted by key) is kept as it is. */
-function sortedSet(keys: string[]): string[] {
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as string) >= (keys[i] as string)) return [...new Set(keys)].sort();
-  }
-  return keys;
-}
-
 export function desiredItemChecker(entities: readonly EntitySpec[], step?: string): ItemCheck {
   const compiler = createSchemaCompiler();
   const validators = new Map<string, Validator | undefined>(entities.map((e) => [e.name, e.valuesSchema ? compiler.compile(e.valuesSchema) : undefined]));
@@ -49,7 +42,7 @@ export function desiredItemChecker(entities: readonly EntitySpec[], step?: strin
     // JSONata gives a one-element sequence as the element itself. Lineage is a set: kept sorted and
     // without repeats, so an item's lineage is the same whichever way the expression gathered it.
     const keys = (Array.isArray(sourceKeys) ? sourceKeys : [sourceKeys]).filter((k): k is string => typeof k === 'string');
-    return { item: { entity, key, values, lineage: { sourceKeys: sortedSet(keys), ...(step ? { step } : {}) } } };
+    return { item: { entity, key, values, lineage: { sourceKeys: sortedUnion([keys]), ...(step ? { step } : {}) } } };
   };
 }
 

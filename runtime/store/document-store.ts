@@ -124,7 +124,10 @@ export function documentStore(backend: DocumentBackend): Store {
   }
 
   /** Runs `change` after every earlier one; persists and adopts the document it returns. */
-  const mutate = <T>(change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T }, groupable = true, journaled = false, volatile = false): Promise<T> =>
+  const mutate = <T>(
+    change: (current: StoreDocument) => Promise<{ doc: StoreDocument; value: T }> | { doc: StoreDocument; value: T },
+    { groupable = true, journaled = false, volatile = false }: Partial<Pick<Waiting, 'groupable' | 'journaled' | 'volatile'>> = {},
+  ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       waiting.push({ change, groupable, journaled, volatile, resolve: resolve as (value: unknown) => void, reject });
       kick();
@@ -156,8 +159,7 @@ export function documentStore(backend: DocumentBackend): Store {
             const result = enqueueJob(d, job, options, new Date());
             return { doc: result.doc, value: { id: result.id, created: result.created } };
           },
-          true,
-          true,
+          { journaled: true },
         ),
       // A claim is not written on its own: one process holds this store (its directory lock), and a
       // lease found on open is dropped anyway (its process is gone), so writing the whole document to
@@ -170,9 +172,7 @@ export function documentStore(backend: DocumentBackend): Store {
             const result = claimJob(d, workerId, leaseMs, now);
             return { doc: result.doc, value: result.job };
           },
-          true,
-          false,
-          true,
+          { volatile: true },
         ),
       complete: (id) => mutate((d) => ({ doc: completeJob(d, id), value: undefined })),
       retryAt: (id, at, error) => mutate((d) => ({ doc: retryJob(d, id, at, error), value: undefined })),
@@ -228,7 +228,7 @@ export function documentStore(backend: DocumentBackend): Store {
         if (batch.audit.length > 0) await backend.audit.append(batch.audit, next.commitSeq);
         crashPoint('during-commit');
         return { doc: next, value: undefined };
-      }, false),
+      }, { groupable: false }),
     async close() {
       if (closed) return;
       while (draining) await draining;
