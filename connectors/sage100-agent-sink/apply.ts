@@ -1,7 +1,8 @@
 // Writes, one change at a time and one result per change: a conditional write (If-Match with the ETag
 // read, or create-only) under an Idempotency-Key, so a retry after a crash has one effect and a hand edit
 // is never overwritten unnoticed. A 412 re-reads the item once: already as desired → applied; otherwise
-// reported as drift, or (policy `repair`) written once more against the new ETag.
+// reported as drift, or (policy `repair`) written once more against the new ETag. Because of this the
+// sink declares conditionalWrites: the runtime may write over the ETag it remembers without a read.
 import { createHash } from 'node:crypto';
 import { ConnectorRuntimeError, type ActualItem, type ApplyOptions, type Change, type ChangeResult, type JsonObject } from '../../runtime/index.ts';
 import { accountItem, headcountItem, subAccountItem } from './actual.ts';
@@ -87,11 +88,19 @@ export function targetOf(client: AgentClient, format: AccountFormat, change: Cha
   throw new ConnectorRuntimeError('MLC_INTERNAL', `the Sage 100 sink has no entity '${change.entity}'`, write);
 }
 
-/** Whether the item already holds what the change writes (compared fields only). */
+/** Whether the item holds these values (compared fields only). */
+function matches(item: ActualItem, values: JsonObject, compared: readonly string[]): boolean {
+  return compared.every((field) => (field === 'active' ? item.active === (values.active !== false) : JSON.stringify(item.values[field]) === JSON.stringify(values[field])));
+}
+
+/** Whether the item already holds what the change writes. */
 function holds(item: ActualItem, change: Change, compared: readonly string[]): boolean {
-  if (change.action === 'deactivate') return !item.active;
-  const after = change.after ?? {};
-  return compared.every((field) => (field === 'active' ? item.active === (after.active !== false) : JSON.stringify(item.values[field]) === JSON.stringify(after[field])));
+  return change.action === 'deactivate' ? !item.active : matches(item, change.after ?? {}, compared);
+}
+
+/** Whether the item still holds what the change was planned over: its version moved, nothing compared did. */
+function unchanged(item: ActualItem, change: Change, compared: readonly string[]): boolean {
+  return change.action !== 'create' && change.before !== undefined && matches(item, change.before, compared);
 }
 
 export interface Applier {
@@ -107,10 +116,16 @@ export function createApplier(client: AgentClient, format: AccountFormat, compar
     // 412: changed by hand since the read (or created meanwhile). Re-read and re-plan once.
     const actual = await target.read(options.signal);
     if (actual && holds(actual, change, comparedOf(change.entity))) return { change, status: 'applied', ...(actual.version ? { version: actual.version } : {}) };
-    const what = actual ? `it was edited in Sage 100 since it was read (now ${JSON.stringify(actual.values)})` : 'it was deleted in Sage 100 since it was read';
+    // Only the version moved (a field the pipeline does not compare): the plan still stands, write it over the new one.
+    if (actual?.version && unchanged(actual, change, comparedOf(change.entity))) {
+      const again = await target.write(target.body, condition(actual.version), writeKey(change, actual.version), options.signal);
+      if (again.kind === 'written') return { change, status: 'applied', ...(again.record.version ? { version: again.record.version } : {}) };
+      return { change, status: 'drift', detail: `${change.entity} ${change.key}: edited in Sage 100 again while it was being written; left for the next run` };
+    }
+    const what = actual ? `it was edited in Sage 100 since it was last read or written (now ${JSON.stringify(actual.values)})` : 'it was deleted in Sage 100 since it was last read or written';
     if (options.drift !== 'repair') return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: ${what}; not overwritten (drift policy ${options.drift})` };
     const second = await target.write(target.body, condition(actual?.version), writeKey(change, actual?.version), options.signal);
-    if (second.kind === 'written') return { change, status: 'applied', ...(second.record.version ? { version: second.record.version } : {}) };
+    if (second.kind === 'written') return { change, status: 'applied', ...(second.record.version ? { version: second.record.version } : {}), repaired: `${change.entity} ${change.key}: ${what}; written back (drift policy repair)` };
     return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: edited in Sage 100 again while it was being repaired; left for the next run` };
   }
 

@@ -109,8 +109,23 @@ describe('sage100-agent-sink against the agent (sim, HTTPS)', () => {
     expect(reported[0]).toMatchObject({ status: 'drift', actual: { values: { description: 'Sales (edited by hand)' } } });
     expect((await sink.readActual('subAccount', [item.key], { signal }))[0]?.values.description).toBe('Sales (edited by hand)');
     const repaired = await sink.apply(planned, { signal, drift: 'repair' });
-    expect(repaired[0]?.status).toBe('applied');
+    expect(repaired[0]).toMatchObject({ status: 'applied', repaired: expect.stringMatching(/edited in Sage 100 .*Sales \(edited by hand\).*written back/) });
     expect((await sink.readActual('subAccount', [item.key], { signal }))[0]?.values.description).toBe('Sales team');
+    await sink.close?.();
+  });
+
+  it('a write whose version moved but whose compared fields did not (a short description edited) goes ahead over the new version', async () => {
+    const { sink } = await agent.sink();
+    const entity = sinkEntities(agent.config())[0]!;
+    const item = { entity: 'subAccount', key: 'department:OPS', values: { segment: 'department', code: 'OPS', description: 'Operations team', active: true } };
+    const planned = plan(entity, [item], await sink.readActual('subAccount', [item.key], { signal }));
+    expect(planned).toHaveLength(1);
+    agent.t.agent.sim!.editSubAccount('KBS', '03', 'OPS', { shortDescription: 'Operatns' });
+    const [result] = await sink.apply(planned, { signal, drift: 'report' });
+    const now = (await sink.readActual('subAccount', [item.key], { signal }))[0];
+    expect(result).toMatchObject({ status: 'applied', version: now?.version });
+    expect(result).not.toHaveProperty('repaired');
+    expect(now?.values.description).toBe('Operations team');
     await sink.close?.();
   });
 

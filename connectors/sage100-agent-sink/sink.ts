@@ -53,6 +53,9 @@ export async function createSage100Sink(config: Readonly<Sage100AgentSinkConfig>
   return {
     readActual: (entity, keys, options) => reader.read(entity, keys, options.signal),
 
+    // Every update carries If-Match (the agent refuses one without it), and a refusal is re-read here.
+    conditionalWrites: true,
+
     async apply(changes, options) {
       // The runtime hands over one apply-order level at a time (different items), so their writes may
       // overlap: a few in flight save network round trips to a remote agent. The agent on Windows still

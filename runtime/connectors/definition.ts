@@ -137,8 +137,9 @@ export interface Change {
 export type DriftPolicy = 'report' | 'repair' | 'ignore';
 
 export type ChangeResult =
-  | { change: Change; status: 'applied'; version?: string }
-  /** The item was edited in the sink since it was read; reported, not overwritten (drift policy `report`). */
+  /** `repaired`: the write went over a hand edit it found (drift policy `repair`), described for the audit trail. */
+  | { change: Change; status: 'applied'; version?: string; repaired?: string }
+  /** The item was edited in the sink since it was read; reported, not overwritten (drift policy `report`). `actual`: as it is now (absent: deleted). */
   | { change: Change; status: 'drift'; actual?: ActualItem; detail: string }
   | { change: Change; status: 'failed'; error: ConnectorRuntimeError };
 
@@ -156,6 +157,12 @@ export interface DriftFinding {
 export interface SinkConnector {
   /** Actual state of these keys, or of the whole entity ('all': complete runs, drift checks); paged bulk reads. */
   readActual(entity: string, keys: readonly string[] | 'all', options: ReadOptions): Promise<ActualItem[]>;
+  /**
+   * True when a write carrying `expectedVersion` is refused unless the item still has that version (and
+   * the refusal re-reads and answers drift or writes back, per the drift policy). The runtime then
+   * writes over the version it remembers from its last write without reading the item first.
+   */
+  readonly conditionalWrites?: boolean;
   /** One result per change, in order: a locked record is retried alone, a rejected one quarantined alone. */
   apply(changes: readonly Change[], options: ApplyOptions): Promise<ChangeResult[]>;
   /** Hand edits the sink can see by itself (a renamed segment, an account format that no longer matches). */

@@ -2,7 +2,7 @@
 // drift (edited by hand, reported); transient failures retried within the pipeline's retry policy
 // and then kept pending with their attempt count and Retry-After; bad-record failures quarantined;
 // anything else (config, bug) stops the run.
-import type { Change, ChangeResult, DriftPolicy, EntitySpec, SinkConnector } from '../connectors/definition.ts';
+import type { ActualItem, Change, ChangeResult, DriftPolicy, EntitySpec, SinkConnector } from '../connectors/definition.ts';
 import { MlcError, type ConnectorRuntimeError } from '../errors.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../policies/retry.ts';
 
@@ -11,8 +11,9 @@ export interface ApplyPolicy extends BackoffPolicy {
 }
 
 export interface ApplyOutcome {
-  applied: { change: Change; version?: string }[];
-  drift: { change: Change; detail: string }[];
+  applied: { change: Change; version?: string; repaired?: string }[];
+  /** `actual`: the item as the sink found it when it refused the write, when it said (deleted or not said: absent). */
+  drift: { change: Change; detail: string; actual?: ActualItem }[];
   pending: { change: Change; attempts: number; retryAfterMs?: number; error: ConnectorRuntimeError }[];
   rejected: { change: Change; error: ConnectorRuntimeError }[];
 }
@@ -38,8 +39,8 @@ async function applyLevel(changes: readonly Change[], env: ApplyEnvironment, out
     if (results.length !== todo.length) throw new MlcError('MLC_INTERNAL', `the sink answered ${results.length} results for ${todo.length} changes`);
     const transient: { change: Change; error: ConnectorRuntimeError }[] = [];
     for (const result of results) {
-      if (result.status === 'applied') outcome.applied.push({ change: result.change, ...(result.version !== undefined ? { version: result.version } : {}) });
-      else if (result.status === 'drift') outcome.drift.push({ change: result.change, detail: result.detail });
+      if (result.status === 'applied') outcome.applied.push({ change: result.change, ...(result.version !== undefined ? { version: result.version } : {}), ...(result.repaired ? { repaired: result.repaired } : {}) });
+      else if (result.status === 'drift') outcome.drift.push({ change: result.change, detail: result.detail, ...(result.actual ? { actual: result.actual } : {}) });
       else if (result.error.errorClass === 'transient') transient.push({ change: result.change, error: result.error });
       else if (result.error.errorClass === 'bad-record') outcome.rejected.push({ change: result.change, error: result.error });
       else throw stopping(result.change, result.error);

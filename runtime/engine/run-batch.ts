@@ -12,6 +12,7 @@ import type { CompiledPipeline } from './compile.ts';
 import { changedSince, computeDesired, readActualFor, rosterContext } from './desired-state.ts';
 import { diff, idempotencyKeyFor, type Scope } from './diff.ts';
 import { splitHandEdits } from './hand-edits.ts';
+import { knownActual } from './known-actual.ts';
 import { runRecordPass, type RecordPassState } from './record-pass.ts';
 import { needsAttention, newCounters, type RunSummary } from './run-summary.ts';
 import { settleOutcome } from './settle.ts';
@@ -131,12 +132,19 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
   state.counters.held = candidates.filter(held).length;
   candidates = candidates.filter((item) => !held(item));
   phaseEnded('steps');
-  const actual = await readActualFor(options.sink, pipeline.entities, candidates, scope, { signal });
+  const pendingChanges = await store.pending.list(pipeline.name);
+  const sent = new Map(pendingChanges.flatMap((p) => (p.after ? [[itemId(p.entity, p.key), p.after] as const] : [])));
+  // A partial run writes over what it remembers when the sink refuses stale versions by itself; a plan
+  // and a replay read, so that what they show and retry is what the sink holds now.
+  const remember = scope === 'partial' && !options.plan && !options.replay && options.sink.conditionalWrites === true;
+  const split = remember
+    ? knownActual(candidates, await store.actual.all(pipeline.name), committed, pipeline.entities, new Set(pendingChanges.map((p) => itemId(p.entity, p.key))))
+    : { known: [], unknown: candidates };
+  const actual = [...split.known, ...(await readActualFor(options.sink, pipeline.entities, split.unknown, scope, { signal }))];
   phaseEnded('actual');
   const changes = diff(candidates, actual, pipeline.entities, { scope, idempotencyKey: idempotencyKeyFor(pipeline.name, options.runId) }).filter(
     (c) => c.action !== 'deactivate' || !held({ entity: c.entity, key: c.key, values: {} }),
   );
-  const sent = new Map((await store.pending.list(pipeline.name)).flatMap((p) => (p.after ? [[itemId(p.entity, p.key), p.after] as const] : [])));
   const handEdits = splitHandEdits(changes, committed, actual, pipeline.entities, pipeline.policies.drift, sent);
   const heldBack = handEdits.edited.filter((e) => !handEdits.apply.includes(e.change));
   if (options.plan) {

@@ -40,7 +40,16 @@ export function settleOutcome(input: SettleInput): Settled {
     const id = itemId(change.entity, change.key);
     return [...new Set([...(byId.get(id)?.lineage?.sourceKeys ?? []), ...(input.committed.get(id)?.lineage?.sourceKeys ?? [])])];
   };
-  const out: Settled = { desired: { upsert: [], remove: [] }, actual: { upsert: [...input.actual], remove: [] }, audit: [], park: [], release: [], pending: { set: [], clear: [] } };
+  // A refused write whose item the sink did not describe: forget it (the next run reads it first).
+  const forgotten = new Set(outcome.drift.flatMap((d) => (d.actual ? [] : [itemId(d.change.entity, d.change.key)])));
+  const out: Settled = {
+    desired: { upsert: [], remove: [] },
+    actual: { upsert: input.actual.filter((a) => !forgotten.has(itemId(a.entity, a.key))), remove: [] },
+    audit: [],
+    park: [],
+    release: [],
+    pending: { set: [], clear: [] },
+  };
   const push = (e: AuditEvent | undefined): void => void (e && out.audit.push(e));
   const done = (entity: string, key: string): void => {
     out.pending.clear.push({ entity, key });
@@ -54,8 +63,9 @@ export function settleOutcome(input: SettleInput): Settled {
     out.desired.upsert.push(item);
     done(item.entity, item.key);
   }
-  for (const { change, version } of outcome.applied) {
+  for (const { change, version, repaired } of outcome.applied) {
     countWrite(counters, change.entity, change.action);
+    if (repaired) push(input.event(itemId(change.entity, change.key), 'drift', { detail: repaired, related: sourceKeys(change) }));
     const item = byId.get(itemId(change.entity, change.key));
     if (change.action === 'deactivate') out.desired.remove.push({ entity: change.entity, key: change.key });
     else if (item) out.desired.upsert.push(item);
@@ -64,9 +74,12 @@ export function settleOutcome(input: SettleInput): Settled {
     done(change.entity, change.key);
     push(input.event(itemId(change.entity, change.key), 'written', { detail: `${change.action} (${change.idempotencyKey})`, related: sourceKeys(change), ...(change.before ? { before: change.before } : {}), ...(change.after ? { after: change.after } : {}) }));
   }
-  for (const { change, detail } of outcome.drift) {
+  for (const { change, detail, actual } of outcome.drift) {
     counters.drift++;
     push(input.event(itemId(change.entity, change.key), 'drift', { detail, related: sourceKeys(change) }));
+    // What the sink found replaces what was remembered, so the next run sees the hand edit before writing.
+    if (actual) out.actual.upsert.push(actual);
+    else out.actual.remove.push({ entity: change.entity, key: change.key });
   }
   for (const { change, attempts, retryAfterMs, error } of outcome.pending) {
     counters.pending++;

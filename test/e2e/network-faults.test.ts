@@ -31,8 +31,11 @@ const CASES: Case[] = [
   { path: 'bamboohr', toxic: { kind: 'down' }, forMs: 1_500 },
   { path: 'sage', toxic: { kind: 'latency', ms: 300, jitterMs: 200 } },
   { path: 'sage', toxic: { kind: 'timeout' }, forMs: 2_500 },
-  { path: 'sage', toxic: { kind: 'reset_peer' } },
-  { path: 'sage', toxic: { kind: 'limit_data', bytes: 100 } },
+  // Lifted while the run is on: a move's writes go out without a read first (the runtime remembers the
+  // ETags it wrote), so a fault that lasted the whole run would be waited out by the write retries
+  // (over a minute of backoff) rather than failing a read.
+  { path: 'sage', toxic: { kind: 'reset_peer' }, forMs: 2_500 },
+  { path: 'sage', toxic: { kind: 'limit_data', bytes: 100 }, forMs: 2_500 },
   { path: 'sage', toxic: { kind: 'down' }, forMs: 1_500 },
   { path: 'sage', toxic: { kind: 'bandwidth', bytesPerSecond: 8_192 } },
   { path: 'sage', toxic: { kind: 'slow_close', delayMs: 500 } },

@@ -35,11 +35,11 @@ export function copyFixture(): string {
   return dir;
 }
 
-/** keepOpen: one opened pipeline for every run (as serve has), instead of one per run (as `run --once`). */
-export function engineHarness(options: { count?: number; store?: Store; keepOpen?: boolean } = {}): EngineHarness {
+/** keepOpen: one opened pipeline for every run (as serve has), instead of one per run (as `run --once`). conditional: a sink that refuses stale versions. */
+export function engineHarness(options: { count?: number; store?: Store; keepOpen?: boolean; conditional?: boolean } = {}): EngineHarness {
   const dir = copyFixture();
   const data = sourceData(options.count ?? 200);
-  const probe: SinkProbe = { effects: [], keysSeen: [] };
+  const probe: SinkProbe = { effects: [], keysSeen: [], ...(options.conditional ? { conditional: true, reads: [] } : {}) };
   const registry = createRegistry([testSourceDefinition(data), testSinkDefinition(probe)]);
   const store = options.store ?? createMemoryStore();
   const evaluator = new IsolatedEvaluator();

@@ -116,6 +116,10 @@ export interface SinkProbe {
   keysSeen: string[];
   /** Called for each change before it is applied; return an error to fail it. */
   fault?: (change: Change) => MlcError | 'drift' | undefined;
+  /** Refuse a write whose expected version is not the item's (drift, with the item as it is), and say so (conditionalWrites). */
+  conditional?: boolean;
+  /** Each readActual call, as `entity:key,key` (or `entity:all`). */
+  reads?: string[];
 }
 
 export function readEffects(file: string): SinkEffect[] {
@@ -142,7 +146,9 @@ export function testSinkDefinition(probe: SinkProbe = { effects: [], keysSeen: [
         return state;
       };
       return {
+        ...(probe.conditional ? { conditionalWrites: true } : {}),
         async readActual(entity, keys) {
+          probe.reads?.push(`${entity}:${keys === 'all' ? 'all' : keys.join(',')}`);
           const all = [...items().values()].filter((i) => i.entity === entity);
           return keys === 'all' ? all : all.filter((i) => keys.includes(i.key));
         },
@@ -153,13 +159,19 @@ export function testSinkDefinition(probe: SinkProbe = { effects: [], keysSeen: [
             const fault = probe.fault?.(change);
             if (fault === 'drift') return { change, status: 'drift', detail: 'edited by hand' };
             if (fault) return { change, status: 'failed', error: fault };
+            const current = items().get(`${change.entity}/${change.key}`);
+            if (probe.conditional && !applied.has(change.idempotencyKey) && current?.version !== change.expectedVersion) {
+              return { change, status: 'drift', ...(current ? { actual: current } : {}), detail: `version ${current?.version ?? 'none'}, not ${change.expectedVersion ?? 'none'}` };
+            }
             if (!applied.has(change.idempotencyKey)) {
               const effect: SinkEffect = { idempotencyKey: change.idempotencyKey, entity: change.entity, key: change.key, action: change.action, values: change.after ?? {} };
               if (config.stateFile) appendFileSync(config.stateFile, `${JSON.stringify(effect)}\n`);
               else probe.effects.push(effect);
               applied.add(change.idempotencyKey);
             }
-            return { change, status: 'applied' };
+            if (!probe.conditional) return { change, status: 'applied' };
+            const version = items().get(`${change.entity}/${change.key}`)?.version;
+            return { change, status: 'applied', ...(version !== undefined ? { version } : {}) };
           });
         },
       };

@@ -28,7 +28,7 @@ export interface SimAdmin {
   lock(target: SimTarget, seconds: number | null): void;
   unlock(target: SimTarget): void;
   /** A person edits a sub-account in Sub Account Maintenance, bypassing the agent. */
-  editSubAccount(company: string, segment: string, code: string, changes: { description?: string; status?: 'A' | 'I' | 'D' }): void;
+  editSubAccount(company: string, segment: string, code: string, changes: { description?: string; shortDescription?: string; status?: 'A' | 'I' | 'D' }): void;
   setFaults(faults: Partial<SimFaults> & { licences?: number; dropSessions?: boolean }): void;
   state(): { licencesTotal: number; licencesInUse: number; locks: number; faults: SimFaults; companies: Record<string, Record<string, number>> };
 }
@@ -134,6 +134,7 @@ function simAdmin(db: SimDatabase): SimAdmin {
       if (!row) throw new AgentError('not_found', `sub-account ${segment}/${code} does not exist`);
       const { date, time } = sageStamp();
       if (changes.description !== undefined) row.SubAccountDesc = changes.description.slice(0, 40);
+      if (changes.shortDescription !== undefined) row.SubAccountShortDesc = changes.shortDescription.slice(0, 10);
       if (changes.status !== undefined) row.Status = changes.status;
       Object.assign(row, { DateUpdated: date, TimeUpdated: time, UserUpdatedKey: '0000000007' });
       db.save();
