@@ -64,7 +64,7 @@ export function describeConnectorContract(definition: AnyConnectorDefinition, op
     const live = options.live;
     if (!live) return;
 
-    it('is created from a frozen config, checks, honours abort and closes twice', async () => {
+    it('is created from a frozen config, checks, honours abort and closes twice (and a sink with conditional writes refuses a stale one)', async () => {
       const setup = await live();
       try {
         const validate = createSchemaCompiler({ allErrors: true }).compile(definition.configSchema);
@@ -84,6 +84,7 @@ export function describeConnectorContract(definition: AnyConnectorDefinition, op
         } else if (options.readableEntity) {
           const sink = connector as SinkConnector;
           await expect(sink.readActual(options.readableEntity, 'all', { signal: aborted })).rejects.toThrow();
+          if (sink.conditionalWrites) await staleWriteIsRefused(definition, config, sink, options.readableEntity, fake.context.signal);
         }
         await connector.close?.();
         await connector.close?.();
@@ -92,6 +93,34 @@ export function describeConnectorContract(definition: AnyConnectorDefinition, op
       }
     });
   });
+}
+
+/**
+ * A sink that says its writes are conditional is taken at its word by the runtime (it writes over the
+ * version it remembers without reading), so the contract holds it to it: a write over a version that
+ * is no longer current, of an item that no longer holds what the runtime believed, is reported as
+ * drift (policy report) and changes nothing.
+ */
+async function staleWriteIsRefused(definition: AnyConnectorDefinition, config: Record<string, unknown>, sink: SinkConnector, entityName: string, signal: AbortSignal): Promise<void> {
+  const entity = definition.kind === 'sink' ? definition.entities(config).find((e) => e.name === entityName) : undefined;
+  const field = entity?.compared.find((f) => f !== 'active');
+  const item = (await sink.readActual(entityName, 'all', { signal })).find((i) => i.version !== undefined && field !== undefined && typeof i.values[field] === 'string');
+  if (!entity || !field || !item?.version) throw new Error(`the contract needs a ${entityName} item with a version and a string field among ${JSON.stringify(entity?.compared)}`);
+  const stale = item.version.endsWith('"') ? `${item.version.slice(0, -1)}0"` : `${item.version}0`;
+  const was = String(item.values[field]);
+  const change = {
+    entity: entityName,
+    key: item.key,
+    action: 'update' as const,
+    before: { ...item.values, active: item.active, [field]: `${was.slice(0, 20)} (believed)` },
+    after: { ...item.values, [field]: `${was.slice(0, 20)} (contract)` },
+    idempotencyKey: `contract-stale-${item.key}`,
+    expectedVersion: stale,
+  };
+  const [result] = await sink.apply([change], { signal, drift: 'report' });
+  expect(result?.status, JSON.stringify(result)).toBe('drift');
+  const after = (await sink.readActual(entityName, [item.key], { signal }))[0];
+  expect(after?.values[field]).toBe(was);
 }
 
 async function consume(pages: AsyncIterable<unknown>): Promise<void> {
