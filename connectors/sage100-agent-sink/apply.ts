@@ -116,17 +116,14 @@ export function createApplier(client: AgentClient, format: AccountFormat, compar
     // 412: changed by hand since the read (or created meanwhile). Re-read and re-plan once.
     const actual = await target.read(options.signal);
     if (actual && holds(actual, change, comparedOf(change.entity))) return { change, status: 'applied', ...(actual.version ? { version: actual.version } : {}) };
-    // Only the version moved (a field the pipeline does not compare): the plan still stands, write it over the new one.
-    if (actual?.version && unchanged(actual, change, comparedOf(change.entity))) {
-      const again = await target.write(target.body, condition(actual.version), writeKey(change, actual.version), options.signal);
-      if (again.kind === 'written') return { change, status: 'applied', ...(again.record.version ? { version: again.record.version } : {}) };
-      return { change, status: 'drift', detail: `${change.entity} ${change.key}: edited in Sage 100 again while it was being written; left for the next run` };
-    }
+    // Only the version moved (a field the pipeline does not compare): the plan still stands, so it is
+    // written over the new version like a repair, without being one.
+    const onlyVersion = actual?.version !== undefined && unchanged(actual, change, comparedOf(change.entity));
     const what = actual ? `it was edited in Sage 100 since it was last read or written (now ${JSON.stringify(actual.values)})` : 'it was deleted in Sage 100 since it was last read or written';
-    if (options.drift !== 'repair') return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: ${what}; not overwritten (drift policy ${options.drift})` };
+    if (!onlyVersion && options.drift !== 'repair') return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: ${what}; not overwritten (drift policy ${options.drift})` };
     const second = await target.write(target.body, condition(actual?.version), writeKey(change, actual?.version), options.signal);
-    if (second.kind === 'written') return { change, status: 'applied', ...(second.record.version ? { version: second.record.version } : {}), repaired: `${change.entity} ${change.key}: ${what}; written back (drift policy repair)` };
-    return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: edited in Sage 100 again while it was being repaired; left for the next run` };
+    if (second.kind === 'written') return { change, status: 'applied', ...(second.record.version ? { version: second.record.version } : {}), ...(onlyVersion ? {} : { repaired: `${change.entity} ${change.key}: ${what}; written back (drift policy repair)` }) };
+    return { change, status: 'drift', ...(actual ? { actual } : {}), detail: `${change.entity} ${change.key}: edited in Sage 100 again while it was being written; left for the next run` };
   }
 
   return {
