@@ -31,6 +31,37 @@ describe('isolated JSONata evaluation', () => {
     await expect(evaluator.evaluate('($f := function($n){ $f($n + 1) }; $f(1))', {}, { timeoutMs: 300, maxDepth: 100_000 })).rejects.toThrow(/longer than 300 ms|deeper/);
   });
 
+  it('arms the step hooks only for an expression that can loop (defines a function or reaches $eval)', async () => {
+    // maxDepth 2 is far below what any of these nests: the hooks, when armed, refuse at once.
+    const limits = { timeoutMs: 1000, maxDepth: 2 };
+    expect(await evaluator.evaluate('$sum(items.(qty * (1 + (0))))', { items: [{ qty: 2 }, { qty: 3 }] }, limits)).toBe(5);
+    await expect(evaluator.evaluate('($double := function($n){ $n * 2 }; $sum(items.$double(qty)))', { items: [{ qty: 2 }] }, limits)).rejects.toThrow(/deeper than 2/);
+    await expect(evaluator.evaluate('$eval("1 + (2)")', {}, limits)).rejects.toThrow(/deeper than 2/);
+    await expect(evaluator.evaluate('($e := $eval; $e("1"))', {}, limits)).rejects.toThrow(/deeper than 2/);
+  });
+
+  it('stops a loop-free expression that runs too long at the hard deadline', async () => {
+    // No function, so no hooks: a cross product of 3,000 × 3,000 is stopped by the worker's kill.
+    const input = { a: Array.from({ length: 3000 }, (_, i) => i) };
+    await expect(evaluator.evaluate('$count(a.($x := $; $$.a[$ > $x]))', input, { timeoutMs: 200 })).rejects.toThrow(ExpressionLimitError);
+    expect(await evaluator.evaluate('"alive"', {}, { timeoutMs: 1000 })).toBe('alive');
+    // In a batch, the input over its time fails alone, as it does under the hooks.
+    const big = { a: input.a };
+    const small = { a: [1, 2, 3] };
+    const results = await evaluator.evaluateBatch('$count(a.($x := $; $$.a[$ > $x]))', [small, big, small], { timeoutMs: 300 });
+    expect(results).toEqual([{ ok: true, value: 3 }, { ok: false, message: expect.stringMatching(/longer than 300 ms/) }, { ok: true, value: 3 }]);
+  });
+
+  it('fails a loop-free input that ends past its time, though its batch is within the lane\'s deadline', async () => {
+    // 300 × 300 comparisons take well over 40 ms, and far less than the batch's hard deadline
+    // (40 ms + 5 ms for each of the 301 inputs): only the check after the evaluation can fail it.
+    const medium = { a: Array.from({ length: 300 }, (_, i) => i) };
+    const inputs = [medium, ...Array.from({ length: 300 }, () => ({ a: [1, 2] }))];
+    const results = await evaluator.evaluateBatch('$count(a.($x := $; $$.a[$ > $x]))', inputs, { timeoutMs: 40 });
+    expect(results[0]).toEqual({ ok: false, message: 'expression ran longer than 40 ms' });
+    expect(results.slice(1).every((r) => r.ok && r.value === 1)).toBe(true);
+  });
+
   it('stops a catastrophic regex, which no in-thread hook can, without blocking this thread', async () => {
     const { ticks, settled } = await ticksDuring(evaluator.evaluate('$match(s, /^(a+)+$/)', { s: `${'a'.repeat(40)}!` }, { timeoutMs: 300 }));
     expect(settled.status).toBe('rejected');

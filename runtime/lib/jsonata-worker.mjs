@@ -23,23 +23,50 @@ function armTimebox(expression, { timeoutMs, maxDepth = 500 }) {
   });
 }
 
+/**
+ * Whether an expression can run for longer than its input's size allows: only one that defines a
+ * function (a lambda can call itself) or reaches $eval (which can define one) can loop. Without one,
+ * every step walks the expression or the input, so the hooks are left off: jsonata awaits each hook at
+ * each step, which doubled the cost of a plain aggregate. The hard deadline still holds for both.
+ */
+function canLoop(ast) {
+  const stack = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    if (node.type === 'lambda') return true;
+    if (node.type === 'variable' && node.value === 'eval') return true;
+    for (const value of Object.values(node)) if (typeof value === 'object') stack.push(value);
+  }
+  return false;
+}
+
 const compiled = new Map();
 
 function compile(source) {
-  let expression = compiled.get(source);
-  if (!expression) {
-    expression = jsonata(source);
+  let entry = compiled.get(source);
+  if (!entry) {
+    const expression = jsonata(source);
+    entry = { expression, timeboxed: canLoop(expression.ast()) };
     if (compiled.size > 500) compiled.clear();
-    compiled.set(source, expression);
+    compiled.set(source, entry);
   }
-  return expression;
+  return entry;
 }
 
 const messageOf = (error) => (error && typeof error === 'object' && 'message' in error ? String(error.message) : String(error));
 
-async function evaluateOne(expression, input, bindings, limits) {
-  armTimebox(expression, limits);
+async function evaluateOne({ expression, timeboxed }, input, bindings, limits) {
+  if (timeboxed) armTimebox(expression, limits);
+  const started = Date.now();
   const result = await expression.evaluate(input, bindings);
+  // Unhooked, an input over its time still fails alone, as a hooked one would: judged once it ends
+  // (the lane's hard deadline stops one that would not).
+  if (!timeboxed && Date.now() - started > limits.timeoutMs) throw new Error(`expression ran longer than ${limits.timeoutMs} ms`);
   return result === undefined ? undefined : JSON.stringify(result);
 }
 
