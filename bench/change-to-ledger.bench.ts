@@ -1,7 +1,9 @@
 // change-to-ledger: one department move in BambooHR → Sage 100 updated, end to end through serve, with
 // a fixed added latency at the sandbox (every API answer) and at the agent (every Sage call of the sim).
-// Measured from the move in the sandbox (which sends BambooHR's signed webhook at once, over loopback)
-// to the agent answering the last headcount write of that move. Printed beside the lower bound at that
+// Measured, as the issue defines it, from the webhook — the moment the sandbox hands BambooHR's signed
+// delivery to its HTTP client, over loopback, so the figure includes the wire — to the agent answering
+// the last headcount write of that move; fromMoveMs adds the sandbox's own work between the move and
+// its delivery (1–4 ms). Printed beside the lower bound at that
 // latency — the round trips the issue counts as necessary: the read from BambooHR, the read and the
 // write at the agent (3 × latency) — and the ratio. The runtime now skips the agent read for items it
 // wrote itself (conditional writes over the remembered ETag), so a move makes two round trips: the bench
@@ -9,7 +11,7 @@
 // (2 × latency) with the p99's ratio to it too. Then the same with 10,000 employees, where the aggregate's cost
 // shows: the example's aggregate is partitioned by cost center, so a move re-evaluates the two cost
 // centers it touches (hundreds of employees each at that size), not the whole roster (4–5 s here before
-// partitions). The clock starts at the move in the sandbox, a few ms before serve receives the webhook.
+// partitions).
 // serveMeanMs is serve's own account of each move's batch (mean ms per phase, from /metrics): read
 // (BambooHR read and record steps), steps (the aggregate), actual (the agent read, when one is needed), apply (the writes),
 // commit; what the phases leave out of the move's time is the webhook's way in and the job claim.
@@ -27,6 +29,7 @@ import { PIPELINE_FILE, pointAtStandIns, prepareWorkspace } from '../cli/demo/wo
 import { runCommand } from '../runtime/cli/run-command.ts';
 import { freePort } from '../runtime/util/free-port.ts';
 import { generateSandboxCertificate, startBambooSandbox } from '../sandbox/bamboohr/index.ts';
+import type { DeliveryRecord } from '../sandbox/bamboohr/webhook-delivery.ts';
 import { type SinkAgent, startSinkAgent } from '../test/support/sage100-agent.ts';
 
 const LATENCY_MS = 20;
@@ -38,6 +41,20 @@ async function recordsRead(url: string): Promise<number> {
     .split('\n')
     .filter((l) => l.startsWith('mlc_records_total{') && l.includes('outcome="read"'))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/**
+ * When the sandbox handed this move's webhook to its HTTP client (its performance clock, which is this
+ * process's): the delivery is logged once serve has answered it, which it does before the move's
+ * writes, so it is there by the time they are; waited for a little, just in case.
+ */
+async function webhookSentAt(sandbox: { admin: { deliveries(after: number): DeliveryRecord[] } }, after: number, employeeId: string): Promise<number | undefined> {
+  for (let i = 0; i < 100; i++) {
+    const sent = sandbox.admin.deliveries(after).find((d) => String(d.employeeId) === employeeId && d.attempt === 0 && !d.duplicate);
+    if (sent) return sent.sentAtMonotonicMs;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return undefined;
 }
 
 /**
@@ -136,6 +153,7 @@ async function measure(employees: number, moves: number): Promise<Record<string,
     const mover = pickMover(standIns, workspace);
     if (process.env.C2L_DEBUG) process.stderr.write(`ready: effects ${agent.effects().length}, serve ${serving.url}\n`);
     const latencies: number[] = [];
+    const fromMove: number[] = [];
     let timedOut = 0;
     // The second each target was last sent: BambooHR's webhook timestamp has one-second resolution, so
     // the same move twice in one second is byte-for-byte the same signed delivery, which the receiver
@@ -156,16 +174,21 @@ async function measure(employees: number, moves: number): Promise<Record<string,
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const target = agent.effects().length + 2;
       const readBefore = await recordsRead(serving.url);
+      const deliveredBefore = sandbox.admin.deliveries().at(-1)?.seq ?? 0;
       const started = performance.now();
       // Each move dated one day later (all in the past), so the history reads like real moves.
       const date = new Date(Date.now() - (moves - i) * 86_400_000).toISOString().slice(0, 10);
       lastSecond.set(department, Math.floor(Date.now() / 1000));
       sandbox.admin.move('keystone', mover.id, { department, date });
       const done = await Promise.race([agent.whenEffects(target).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
-      const took = performance.now() - started;
+      const doneAt = performance.now();
+      const took = doneAt - started;
+      const sentAt = await webhookSentAt(sandbox, deliveredBefore, mover.id);
       if (process.env.C2L_DEBUG) process.stderr.write(`move ${i}: ${done ? `${Math.round(took)} ms` : 'timed out'}, effects ${agent.effects().length}\n`);
-      if (i >= 0 && done) latencies.push(took);
-      else if (i >= 0) timedOut++;
+      if (i >= 0 && done && sentAt !== undefined) {
+        latencies.push(doneAt - sentAt);
+        fromMove.push(took);
+      } else if (i >= 0) timedOut++;
       // One move at a time: the next starts once this batch has committed and the worker is idle, so
       // each figure is one change's own latency, not its wait behind the previous commit.
       await settled(serving.url, readBefore + 1);
@@ -173,9 +196,11 @@ async function measure(employees: number, moves: number): Promise<Record<string,
     const serveMeanMs = phaseMeans(phasesBefore, await phaseTotals(serving.url));
     const agentReadsPerMove = Math.round(((agentReads(agent) - readsBefore) / Math.max(1, moves)) * 100) / 100;
     latencies.sort((a, b) => a - b);
-    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    fromMove.sort((a, b) => a - b);
+    const quantile = (values: number[], q: number) => Math.round(values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0);
+    const at = (q: number) => quantile(latencies, q);
     const bound = 3 * LATENCY_MS;
-    return { employees, moves, measured: latencies.length, timedOut, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: Math.round(latencies.at(-1) ?? 0), lowerBoundMs: bound, p99Ratio: Math.round((at(0.99) / bound) * 100) / 100, agentReadsPerMove, twoRoundTripsMs: 2 * LATENCY_MS, p99RatioToTwoRoundTrips: Math.round((at(0.99) / (2 * LATENCY_MS)) * 100) / 100, backfillMs: Math.round(backfillMs), serveMeanMs };
+    return { employees, moves, measured: latencies.length, timedOut, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: Math.round(latencies.at(-1) ?? 0), lowerBoundMs: bound, p99Ratio: Math.round((at(0.99) / bound) * 100) / 100, agentReadsPerMove, twoRoundTripsMs: 2 * LATENCY_MS, p99RatioToTwoRoundTrips: Math.round((at(0.99) / (2 * LATENCY_MS)) * 100) / 100, fromMoveMs: { p50: quantile(fromMove, 0.5), p99: quantile(fromMove, 0.99) }, backfillMs: Math.round(backfillMs), serveMeanMs };
   } finally {
     await serving?.stop();
     stop.abort();

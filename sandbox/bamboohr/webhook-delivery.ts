@@ -23,6 +23,8 @@ export interface DeliveryRecord {
   outcome: 'delivered' | 'rejected' | 'retrying' | 'failed' | 'dropped';
   duplicate: boolean;
   at: string;
+  /** This process's performance.now() when the request was handed to the HTTP client (for latency figures). */
+  sentAtMonotonicMs: number;
 }
 
 const MAX_RECORDS = 10_000;
@@ -101,6 +103,7 @@ export class WebhookSender {
   private async send(company: Company, webhook: Webhook, payload: Payload, attempt: number, duplicate: boolean): Promise<void> {
     const { body, contentType } = serialise(payload, webhook.format);
     const now = this.ctx.nowMs();
+    const sentAtMonotonicMs = performance.now();
     let status: number | null = null;
     let error: string | undefined;
     try {
@@ -111,25 +114,25 @@ export class WebhookSender {
     }
     if (status !== null && status >= 200 && status < 300) {
       webhook.lastSent = sqlDateTime(new Date(now));
-      this.record(company, webhook, payload, attempt, status, 'delivered', duplicate);
+      this.record(company, webhook, payload, attempt, status, 'delivered', duplicate, undefined, sentAtMonotonicMs);
       return;
     }
     if (status !== null && status < 500) {
-      this.record(company, webhook, payload, attempt, status, 'rejected', duplicate);
+      this.record(company, webhook, payload, attempt, status, 'rejected', duplicate, undefined, sentAtMonotonicMs);
       return;
     }
     // 5xx and transport failures are retried on BambooHR's schedule.
     const wait = RETRY_MINUTES[attempt];
     if (wait === undefined || this.closed) {
-      this.record(company, webhook, payload, attempt, status, 'failed', duplicate, error);
+      this.record(company, webhook, payload, attempt, status, 'failed', duplicate, error, sentAtMonotonicMs);
       return;
     }
-    this.record(company, webhook, payload, attempt, status, 'retrying', duplicate, error);
+    this.record(company, webhook, payload, attempt, status, 'retrying', duplicate, error, sentAtMonotonicMs);
     this.schedule(company, webhook, payload, attempt + 1, wait * 60_000 * this.ctx.settings.webhookTimeScale, duplicate);
   }
 
-  private record(company: Company, webhook: Webhook, payload: Payload, attempt: number, status: number | null, outcome: DeliveryRecord['outcome'], duplicate: boolean, error?: string): void {
-    this.deliveries.push({ seq: ++this.seq, company: company.domain, webhookId: webhook.id, url: webhook.url, type: payload.type, employeeId: payload.employeeId, attempt, status, outcome, duplicate, at: isoSeconds(new Date(this.ctx.nowMs())), ...(error ? { error } : {}) });
+  private record(company: Company, webhook: Webhook, payload: Payload, attempt: number, status: number | null, outcome: DeliveryRecord['outcome'], duplicate: boolean, error?: string, sentAtMonotonicMs = performance.now()): void {
+    this.deliveries.push({ seq: ++this.seq, company: company.domain, webhookId: webhook.id, url: webhook.url, type: payload.type, employeeId: payload.employeeId, attempt, status, outcome, duplicate, at: isoSeconds(new Date(this.ctx.nowMs())), sentAtMonotonicMs, ...(error ? { error } : {}) });
     if (this.deliveries.length > MAX_RECORDS) this.deliveries.splice(0, this.deliveries.length - MAX_RECORDS);
     this.ctx.logger.debug({ webhookId: webhook.id, company: company.domain, attempt, status, outcome }, 'webhook delivery');
   }
