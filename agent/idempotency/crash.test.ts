@@ -14,6 +14,7 @@ import { ApiKeyStore } from '../auth/keys.ts';
 import { ensurePrivateDir } from '../data-dir.ts';
 import { seeded as prng } from '../../test/support/crash-model.ts';
 import { tempDir } from '../test-support.ts';
+import { readSimTables } from '../backends/sim/database.ts';
 
 const ROUNDS = 6;
 const CODES = 6;
@@ -147,8 +148,8 @@ describe('kill -9 during writes', () => {
       await dispatcher.close();
     }
 
-    const sim = JSON.parse(readFileSync(join(dir.path, 'sim', 'sage100-sim.json'), 'utf8')) as { companies: { KBS: { tables: { GL_SubAccount: Record<string, { SubAccountCode: string; SubAccountDesc: string }> } } } };
-    const stored = new Map(Object.values(sim.companies.KBS.tables.GL_SubAccount).map((row) => [row.SubAccountCode, row.SubAccountDesc]));
+    const sim = readSimTables(join(dir.path, 'sim')).stored;
+    const stored = new Map(Object.values(sim?.companies.KBS?.tables.GL_SubAccount ?? {}).map((row) => [row.SubAccountCode, row.SubAccountDesc]));
     const diff = [...latest].filter(([code, description]) => stored.get(code) !== description).length;
     console.info(JSON.stringify({ crashRounds: ROUNDS, writesAnswered: answered.length, retriedAfterCrash, foundAlreadyApplied: foundApplied, lost, selfConflicts, unansweredLeft: pending.size, stateDiff: diff }));
     expect({ lost, selfConflicts, unexpected, unansweredLeft: pending.size, diff }).toEqual({ lost: 0, selfConflicts: 0, unexpected: [], unansweredLeft: 0, diff: 0 });

@@ -1,11 +1,11 @@
 // The simulated Sage 100 data files plus the "rest of the office": other users' record locks,
-// the licence count and injected failures. Table data is persisted (atomic write, no fsync); locks,
+// the licence count and injected failures. Table data is persisted (two files written in turn, no
+// fsync: see SimDatabase.save); locks,
 // licences and faults are runtime state, as they are in a real Sage system. A save that fails (disk
 // full) rolls the tables back to the last saved state before it throws: the write then fails as a
 // whole, like a Sage write that did not reach its data file, and leaves no effect behind.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../fs-atomic.ts';
 import { seedKbs } from './seed.ts';
 import type { CompanyData } from './tables.ts';
 
@@ -29,8 +29,40 @@ export interface SimOptions {
   securityMessage?: string;
   user?: string;
   password?: string;
-  /** How the tables file is written; tests pass one that fails like a full disk. Default: atomic write. */
+  /** How a tables file is written; tests pass one that fails like a full disk. Default: a plain write. */
   persist?: (file: string, content: string) => void;
+}
+
+/** What a tables file holds: the tables and the number of the save that wrote them. */
+interface StoredTables {
+  seq?: number;
+  companies: Record<string, CompanyData>;
+}
+
+/** The two files the tables are saved to in turn; the first is the one older simulators wrote. */
+export function simTableFiles(dataDir: string): [string, string] {
+  return [join(dataDir, 'sage100-sim.json'), join(dataDir, 'sage100-sim.2.json')];
+}
+
+/**
+ * The tables as last saved in `dataDir`: the newer of the two files that reads whole (one cut off by
+ * a kill in the middle of a save is passed over: the other holds the save before). `index` is the
+ * file they came from. A file that exists but does not read, with no other to fall back on, throws.
+ */
+export function readSimTables(dataDir: string): { stored: StoredTables | undefined; index: number } {
+  let best: { stored: StoredTables; index: number } | undefined;
+  let failure: unknown;
+  simTableFiles(dataDir).forEach((file, index) => {
+    if (!existsSync(file)) return;
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredTables;
+      if ((stored.seq ?? 0) >= (best?.stored.seq ?? -1)) best = { stored, index };
+    } catch (error) {
+      failure = error;
+    }
+  });
+  if (!best && failure) throw failure;
+  return { stored: best?.stored, index: best?.index ?? 1 };
 }
 
 interface RecordLock {
@@ -53,13 +85,16 @@ export class SimDatabase {
   /** Bumped to invalidate every open session (a pvxcom.exe restart). */
   generation = 0;
   private readonly locks = new Map<string, RecordLock>();
-  private readonly file: string | undefined;
+  private readonly files: [string, string] | undefined;
   private readonly persist: (file: string, content: string) => void;
   /** The tables as last saved: what a failed save rolls back to. */
   private lastSaved: string;
+  /** The number of the last save, and which of the two files holds it. */
+  private seq: number;
+  private current: number;
 
   constructor(options: SimOptions = {}) {
-    this.file = options.dataDir ? join(options.dataDir, 'sage100-sim.json') : undefined;
+    this.files = options.dataDir ? simTableFiles(options.dataDir) : undefined;
     this.licencesTotal = options.licences ?? 5;
     this.user = options.user ?? SIM_USER;
     this.password = options.password ?? SIM_PASSWORD;
@@ -68,31 +103,46 @@ export class SimDatabase {
       licence: options.licenceMessage ?? 'No user licenses are available. Try again later.',
       security: options.securityMessage ?? 'You do not have security rights to this task.',
     };
-    // Temp file + rename, without fsync: the tables survive a crash or kill of the agent (what the
-    // crash tests and the demo need), not a power cut. The two fsyncs of every save cost 3–14 ms per
-    // simulated write on a busy disk, inside the agent's answer and blocking its event loop, on top of
-    // the latency fault that stands for Sage's own time — the simulator's cost, not the agent's.
-    this.persist = options.persist ?? ((file, content) => writeFileAtomic(file, content, 0o600, { sync: false }));
-    const stored = this.file && existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { companies: Record<string, CompanyData> }) : undefined;
+    // No fsync: the tables survive a crash or kill of the agent (what the crash tests and the demo
+    // need), not a power cut. The fsyncs cost 3–14 ms per simulated write on a busy disk, inside the
+    // agent's answer and blocking its event loop, on top of the latency fault that stands for Sage's
+    // own time — the simulator's cost, not the agent's.
+    this.persist = options.persist ?? ((file, content) => writeFileSync(file, content, { mode: 0o600 }));
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const { stored, index } = options.dataDir ? readSimTables(options.dataDir) : { stored: undefined, index: 1 };
     this.companies = stored?.companies ?? { KBS: seedKbs() };
-    this.lastSaved = JSON.stringify({ companies: this.companies });
+    this.seq = stored?.seq ?? 0;
+    this.current = index;
+    this.lastSaved = JSON.stringify({ seq: this.seq, companies: this.companies });
     if (!stored) this.save();
   }
 
   /**
-   * Writes the tables durably (a crash leaves the old or the new file, never half). When that fails,
-   * the in-memory tables go back to the last saved state and the error is rethrown.
+   * Writes the tables so that a crash leaves the last save or this one, never half of one: each save
+   * goes to the file that does not hold the last one, numbered, and a start reads the newer file that
+   * is whole (readSimTables). Overwriting in turn, not a temp file renamed over the old one: on ext4 a
+   * rename over a file makes the kernel write the new file's data out first, which took 1–4 ms of
+   * every simulated write while other processes synced. When the write fails, the in-memory tables go
+   * back to the last saved state and the error is rethrown.
    */
   save(): void {
-    const content = JSON.stringify({ companies: this.companies });
-    if (this.file) {
+    const seq = this.seq + 1;
+    const content = JSON.stringify({ seq, companies: this.companies });
+    if (this.files) {
+      const next = 1 - this.current;
+      const file = this.files[next] as string;
       try {
-        this.persist(this.file, content);
+        this.persist(file, content);
       } catch (error) {
+        // What the failed write left (nothing, or part of a file) must not be read at the next start;
+        // the other file still holds the last save.
+        rmSync(file, { force: true });
         this.rollback();
         throw error;
       }
+      this.current = next;
     }
+    this.seq = seq;
     this.lastSaved = content;
   }
 
@@ -101,7 +151,7 @@ export class SimDatabase {
    * company objects, so the objects stay and their rows are replaced.
    */
   private rollback(): void {
-    const saved = (JSON.parse(this.lastSaved) as { companies: Record<string, CompanyData> }).companies;
+    const saved = (JSON.parse(this.lastSaved) as StoredTables).companies;
     for (const [code, company] of Object.entries(this.companies)) {
       const before = saved[code];
       if (!before) {
