@@ -9,5 +9,7 @@ export default defineConfig({
     // Tests start real servers on 127.0.0.1; forks keep each file's sockets and timers apart.
     pool: 'forks',
     reporters: ['default', './test/support/closing-line-reporter.ts'],
+    // Temporary folders of the run go under one folder, removed at the end (test/support/temp-root.ts).
+    globalSetup: ['./test/support/temp-root.ts'],
   },
 });
