@@ -19,6 +19,7 @@ import { loadFolder } from '../serve/load-pipelines.ts';
 import { createWorker } from '../serve/worker.ts';
 import { DEFAULT_CONNECTION_LIMITS } from '../triggers/connection-limits.ts';
 import { startServiceServer } from '../triggers/service-server.ts';
+import { ReadAhead } from '../serve/read-ahead.ts';
 import { createConsole } from '../console/console-handler.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, UsageError, type Command } from './command.ts';
@@ -91,7 +92,10 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         const secrets = createSecretResolver(secretLocations(values, io));
         const loadOptions = { registry, cwd: io.cwd, env: io.env, secrets, store, logger, evaluator, signal: io.stopSignal };
         const folder = await loadFolder(dir, loadOptions);
-        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics, ...workerLease(store, io.env) });
+        // Webhook reads start ahead of their jobs only where this process runs every job (embedded
+        // store); with replicas, another one may claim the job and the read would be wasted.
+        const readAhead = store.operations ? undefined : new ReadAhead((name) => folder.pipelines.get(name)?.opened.source, { observe: (pipeline, outcome) => metrics.readAhead.inc({ pipeline, outcome }) });
+        const worker = createWorker({ store, pipeline: (name) => folder.pipelines.get(name)?.opened, logger, metrics, ...workerLease(store, io.env), ...(readAhead ? { readAhead } : {}) });
         // A shared store (PostgreSQL): claim metrics, queue depth, the database in /readyz, scheduled retention.
         const storeOps = startStoreOperations(store, { metrics, logger, retentionDays: () => [...folder.pipelines.values()].map((p) => p.opened.compiled.policies.audit.retentionDays) });
         const driftPoller = startDriftPolling([...folder.pipelines.keys()], (name) => folder.pipelines.get(name)?.opened, { store, logger, metrics, signal: io.stopSignal, onEnqueued: () => worker.wake(), between: (fn) => worker.between(fn) });
@@ -144,7 +148,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
           port,
           routes: () => live.routes(),
           connectionLimits,
-          inbox: jobInbox(store, () => worker.wake()),
+          inbox: jobInbox(store, () => worker.wake(), readAhead),
           metrics,
           logger,
           ...(values['no-console'] ? {} : { fallback: createConsole({ source: { store, pipelines: () => folder.pipelines, failures: () => folder.failures, status: (name) => worker.status().get(name), wake: () => worker.wake(), recentRuns: (name) => worker.recentRuns(name), webhookAck: (name) => histogramBuckets(metrics.webhookAckSeconds, name) }, secrets, signal: io.stopSignal }) }),
@@ -188,6 +192,7 @@ export function serveCommand(registry: ConnectorRegistry): Command {
         await startupReplay;
         await driftPoller.stop();
         await worker.stop(graceMs);
+        readAhead?.close();
         storeOps.stop();
         await server.close();
         await Promise.allSettled([...folder.pipelines.values()].map((p) => p.opened.close()));

@@ -14,6 +14,7 @@ export interface ServiceMetrics {
   batchPhaseSeconds: Histogram<'pipeline' | 'phase'>;
   connectionsRefused: Counter<'reason'>;
   driftItems: Gauge<'pipeline'>;
+  readAhead: Counter<'pipeline' | 'outcome'>;
   /** Registers the metrics of a store shared by replicas (PostgreSQL), once; queue depth is read from `queueDepth` at each scrape. */
   sharedStore(queueDepth: () => Promise<Record<string, number>>): SharedStoreMetrics;
   render(): Promise<string>;
@@ -72,6 +73,7 @@ export function createServiceMetrics(): ServiceMetrics {
     }),
     connectionsRefused: new Counter({ name: 'mlc_connections_refused_total', help: "Connections to serve's port closed unread because a cap was reached (per-address or total).", labelNames: ['reason'], registers }),
     driftItems: new Gauge({ name: 'mlc_drift_items', help: "Items whose actual state in the sink differed from the desired state at the last drift check (plus the sink's own drift findings).", labelNames: ['pipeline'], registers }),
+    readAhead: new Counter({ name: 'mlc_webhook_read_ahead_total', help: "Source reads started as a webhook was verified, by outcome (started, skipped: too many under way; taken by the delivery's job; failed: the job read again).", labelNames: ['pipeline', 'outcome'], registers }),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

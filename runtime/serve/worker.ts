@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenedPipeline } from '../engine/open-pipeline.ts';
 import { type BatchPhase, runBatch, type RunMode } from '../engine/run-batch.ts';
+import type { ReadAhead } from './read-ahead.ts';
 import type { RunSummary } from '../engine/run-summary.ts';
 import { isMlcError } from '../errors.ts';
 import type { Logger } from '../lib/log.ts';
@@ -52,6 +53,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** How often an idle worker looks for due jobs (wake() cuts the wait short). */
   pollMs?: number;
+  /** Reads webhooks started ahead of their jobs (embedded store: this process runs every job). */
+  readAhead?: ReadAhead;
 }
 
 export interface Worker {
@@ -234,7 +237,7 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       const { summary } = await runBatch({
         pipeline: inBatchPolicy(opened),
-        source: opened.source,
+        source: job.kind === 'keys' && options.readAhead ? options.readAhead.source(job.pipeline, opened.source) : opened.source,
         sink: opened.sink,
         store: fencedStore(options.store, job),
         mode,

@@ -86,6 +86,31 @@ describe('serve', () => {
     expect(Object.keys(ready.pipelines)).toEqual(['test-headcount']);
   });
 
+  it('reads a delivery\'s record once, started as the delivery is verified, and a later delivery reads again', async () => {
+    const dir = copyFixture();
+    withWebhook(dir);
+    const probe: SinkProbe = { effects: [], keysSeen: [] };
+    const data = sourceData(20);
+    running = await startServe(dir, probe, data);
+    const headcounts = (): string[] => probe.effects.filter((e) => e.entity === 'headcount').map((e) => JSON.stringify(e));
+    editRecord(data, '4', { department: 'Yard' });
+    expect(await deliver(running.url, [4])).toBe(202);
+    await waitFor(() => headcounts().length >= 1, 'the first move\'s headcount write');
+    // One read of the source for the delivery: the job took the read the delivery started.
+    expect(data.keyReads).toEqual([['4']]);
+    // The record changes again; the next delivery (a second later: its own signed time) reads afresh.
+    editRecord(data, '4', { department: 'Drivers' });
+    const written = headcounts().length;
+    expect(await deliver(running.url, [4], 'hook-secret', String(Math.floor(Date.now() / 1000) + 1))).toBe(202);
+    // What the second read found: the employee now counts in a Drivers cost center.
+    await waitFor(() => probe.effects.filter((e) => e.entity === 'headcount').slice(written).some((e) => e.key.includes('DRV')), 'the Drivers headcount write');
+    expect(data.keyReads).toEqual([['4'], ['4']]);
+    // Each was the read its delivery started, taken by its job.
+    const metrics = await fetch(`${running.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/mlc_webhook_read_ahead_total\{pipeline="test-headcount",outcome="started"\} 2/);
+    expect(metrics).toMatch(/mlc_webhook_read_ahead_total\{pipeline="test-headcount",outcome="taken"\} 2/);
+  });
+
   it('stops on the stop signal: webhooks refused first, exit 0', async () => {
     const dir = copyFixture();
     withWebhook(dir);

@@ -28,12 +28,14 @@ export interface TestSourceConfig {
 export interface SourceData {
   records: Map<string, SourceRecord>;
   changes: string[];
+  /** The keys of every readKeys call, in order. */
+  keyReads: string[][];
 }
 
 export function sourceData(count: number): SourceData {
   const records = new Map<string, SourceRecord>();
   for (let n = 1; n <= count; n++) records.set(String(n), employee(n));
-  return { records, changes: [...records.keys()] };
+  return { records, changes: [...records.keys()], keyReads: [] };
 }
 
 export function editRecord(data: SourceData, key: string, patch: JsonObject | 'deleted'): void {
@@ -71,6 +73,7 @@ export function testSourceDefinition(data?: SourceData) {
           yield* paged(records, size, (end) => from + end);
         },
         async *readKeys(keys) {
+          d.keyReads.push([...keys]);
           const found = keys.map((k) => d.records.get(k)).filter((r): r is SourceRecord => r !== undefined && !r.deleted);
           yield { records: found, missingKeys: keys.filter((k) => !found.some((r) => r.key === k)) };
         },
