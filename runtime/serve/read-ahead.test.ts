@@ -116,6 +116,34 @@ describe('webhook read-ahead', () => {
     expect(await jobRead(aging, 'p', source, ['1'])).toEqual([{ key: '1', data: { read: 2 } }]);
   });
 
+  it('a failed read pauses the pipeline\'s read-ahead for its Retry-After (or 30 s); so does the worker putting a job off', async () => {
+    let now = 0;
+    const throttled = Object.assign(countingSource(), {
+      async *readKeys(keys: readonly string[]): AsyncIterable<SourcePage> {
+        throttled.reads.push([...keys]);
+        throw Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 10_000 });
+      },
+    });
+    const seen = counting();
+    const readAhead = new ReadAhead(() => throttled, { now: () => now, observe: seen.observe });
+    readAhead.start('p', ['1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    now = 9_999;
+    readAhead.start('p', ['2']);
+    expect(throttled.reads).toEqual([['1']]);
+    expect(seen.counts).toEqual({ started: 1, skipped: 1 });
+    now = 10_001;
+    readAhead.start('p', ['3']);
+    expect(throttled.reads).toEqual([['1'], ['3']]);
+
+    const source = countingSource();
+    const other = new ReadAhead(() => source, { now: () => now });
+    other.pause('p', now + 60_000);
+    other.start('p', ['1']);
+    other.start('q', ['1']);
+    expect(source.reads).toEqual([['1']]);
+  });
+
   it('other pipelines and other methods of the source are untouched', async () => {
     const source = countingSource();
     const readAhead = new ReadAhead(() => source);

@@ -7,7 +7,9 @@
 // announced, which is all a keyed job promises; a later delivery for the same key starts a newer
 // read, which replaces the older one. Reads that no job takes (a duplicate delivery, a job coalesced
 // with others) are dropped after a few seconds; at most `maxInFlight` run at once, so a burst of
-// deliveries costs no more reads of the source than the worker would make.
+// deliveries costs no more reads of the source than the worker would make. While the source throttles
+// or fails (a read-ahead failed, or the worker put a job off for a retry), nothing is read ahead for
+// that pipeline until the wait it was given is over: deliveries then wait with their jobs.
 import type { ReadOptions, SourceConnector, SourcePage } from '../connectors/definition.ts';
 
 interface Started {
@@ -36,6 +38,8 @@ export interface ReadAheadOptions {
 
 export class ReadAhead {
   private readonly started = new Map<string, Started>();
+  /** Pipeline → until when (ms) nothing is read ahead for it. */
+  private readonly paused = new Map<string, number>();
   private readonly stopping = new AbortController();
   private readonly maxInFlight: number;
   private readonly keepMs: number;
@@ -58,7 +62,8 @@ export class ReadAhead {
     this.forgetOld();
     const source = this.sourceOf(pipeline);
     const sorted = [...new Set(keys)].sort();
-    if (!source || this.inFlight >= this.maxInFlight || this.stopping.signal.aborted) {
+    const paused = (this.paused.get(pipeline) ?? 0) > this.now();
+    if (!source || paused || this.inFlight >= this.maxInFlight || this.stopping.signal.aborted) {
       // Not read ahead: an older read of these keys started before this delivery, so no job may take it.
       for (const key of sorted) this.started.delete(slot(pipeline, key));
       if (source && !this.stopping.signal.aborted) this.observe(pipeline, 'skipped');
@@ -68,8 +73,13 @@ export class ReadAhead {
     this.inFlight++;
     this.observe(pipeline, 'started');
     const pages = collect(source.readKeys(sorted, { signal: this.stopping.signal })).finally(() => this.inFlight--);
-    // Nobody may ever take it: its failure must not be an unhandled rejection.
-    pages.catch(() => undefined);
+    // Nobody may ever take it: its failure must not be an unhandled rejection. It pauses the read-ahead
+    // for as long as the source asked (Retry-After) or, without an answer, half a minute.
+    pages.catch((error: unknown) => {
+      if (this.stopping.signal.aborted) return;
+      const retryAfterMs = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+      this.pause(pipeline, this.now() + (typeof retryAfterMs === 'number' && retryAfterMs > 0 ? retryAfterMs : FAILURE_PAUSE_MS));
+    });
     const started: Started = { source, keys: sorted, pages, startedAt: this.now() };
     for (const key of sorted) this.started.set(slot(pipeline, key), started);
   }
@@ -84,6 +94,11 @@ export class ReadAhead {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
+  }
+
+  /** Nothing is read ahead for `pipeline` before `untilMs` (the worker put a job off: the source throttles or fails). */
+  pause(pipeline: string, untilMs: number): void {
+    if (untilMs > (this.paused.get(pipeline) ?? 0)) this.paused.set(pipeline, untilMs);
   }
 
   /** Stops the reads under way; none is started after. */
@@ -130,6 +145,9 @@ export class ReadAhead {
 }
 
 const slot = (pipeline: string, key: string): string => `${pipeline}\u0000${key}`;
+
+/** How long a failed read-ahead that gave no Retry-After pauses its pipeline's. */
+const FAILURE_PAUSE_MS = 30_000;
 
 async function collect(pages: AsyncIterable<SourcePage>): Promise<SourcePage[]> {
   const all: SourcePage[] = [];

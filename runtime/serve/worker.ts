@@ -167,6 +167,8 @@ export function createWorker(options: WorkerOptions): Worker {
       const firstAttemptAt = job.firstAttemptAt ? new Date(job.firstAttemptAt) : now;
       const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
       if ('at' in next) {
+        // Deliveries meanwhile wait with their jobs: reading ahead for them would call the source early.
+        options.readAhead?.pause(job.pipeline, next.at.getTime());
         for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message, j === job ? job.fence : undefined);
         setStatus(job.pipeline, { state: 'degraded', lastError: message });
         options.metrics?.retries.inc({ pipeline: job.pipeline });
