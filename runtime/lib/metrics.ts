@@ -73,7 +73,7 @@ export function createServiceMetrics(): ServiceMetrics {
     }),
     connectionsRefused: new Counter({ name: 'mlc_connections_refused_total', help: "Connections to serve's port closed unread because a cap was reached (per-address or total).", labelNames: ['reason'], registers }),
     driftItems: new Gauge({ name: 'mlc_drift_items', help: "Items whose actual state in the sink differed from the desired state at the last drift check (plus the sink's own drift findings).", labelNames: ['pipeline'], registers }),
-    readAhead: new Counter({ name: 'mlc_webhook_read_ahead_total', help: "Source reads started as a webhook was verified, by outcome (started, skipped: too many under way; taken by the delivery's job; failed: the job read again).", labelNames: ['pipeline', 'outcome'], registers }),
+    readAhead: new Counter({ name: 'mlc_webhook_read_ahead_total', help: "Source reads started as a webhook was verified, by outcome (started; skipped: too many under way, or paused while the source throttles; taken by the delivery's job; failed: the job read again).", labelNames: ['pipeline', 'outcome'], registers }),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

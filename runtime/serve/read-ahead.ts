@@ -21,7 +21,7 @@ interface Started {
 }
 
 /**
- * started: a delivery's read began; skipped: too many were under way, the job reads for itself;
+ * started: a delivery's read began; skipped: too many were under way, or the pipeline's read-ahead is paused (the job reads for itself);
  * taken: a job used one; failed: a job found its read had failed and read again.
  */
 export type ReadAheadOutcome = 'started' | 'skipped' | 'taken' | 'failed';
