@@ -121,7 +121,8 @@ describe('webhook read-ahead', () => {
     const throttled = Object.assign(countingSource(), {
       async *readKeys(keys: readonly string[]): AsyncIterable<SourcePage> {
         throttled.reads.push([...keys]);
-        throw Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 10_000 });
+        if (keys.length > 0) throw Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 10_000 });
+        yield* [];
       },
     });
     const seen = counting();
