@@ -73,6 +73,64 @@ describe('serve worker', () => {
     expect(w.status().get('test-headcount')?.state).toBe('degraded');
   });
 
+  it('a job claimed while the source is being waited out waits with the one that failed: no early call, then one read of both', async () => {
+    let reads: string[][] = [];
+    let throttling = true;
+    const throttled: OpenedPipeline = {
+      ...opened,
+      source: {
+        ...opened.source,
+        readKeys: (keys, options) => {
+          reads.push([...keys].sort());
+          if (!throttling) return opened.source.readKeys(keys, options);
+          return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new MlcError('MLC_REMOTE_UNAVAILABLE', 'the HR system answered 429', { retryAfterMs: 7000 })) }) };
+        },
+      },
+    };
+    const w = worker(throttled);
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['1'] });
+    await w.step();
+    expect(reads).toEqual([['1']]);
+    // A delivery during the wait: its job is claimed, not run, and goes back to wait until then.
+    now = new Date(start.getTime() + 2_000);
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['2'] });
+    expect(await w.step()).toBe(true);
+    expect(reads).toEqual([['1']]);
+    const waiting = await store.jobs.list('test-headcount');
+    expect(waiting.map((j) => [j.keys, j.notBefore, j.attempts])).toEqual([
+      [['1'], isoAfter(start, 7_000), 1],
+      [['2'], isoAfter(start, 7_000), 0],
+    ]);
+    // At the Retry-After both are due: one read of both keys.
+    now = new Date(start.getTime() + 7_000);
+    throttling = false;
+    reads = [];
+    await w.step();
+    expect(reads).toEqual([['1', '2']]);
+    expect(await store.jobs.list('test-headcount')).toEqual([]);
+  });
+
+  it('a batch that failed after its source read (the sink) does not hold back the next job', async () => {
+    let reads = 0;
+    let sinkDown = true;
+    const failing: OpenedPipeline = {
+      ...opened,
+      source: { ...opened.source, readKeys: (keys, options) => ((reads += 1), opened.source.readKeys(keys, options)) },
+      sink: {
+        ...opened.sink,
+        readActual: (entity, keys, options) => (sinkDown ? Promise.reject(new MlcError('MLC_REMOTE_UNAVAILABLE', 'the agent answered 503', { retryAfterMs: 7000 })) : opened.sink.readActual(entity, keys, options)),
+      },
+    };
+    const w = worker(failing);
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['1'] });
+    await w.step();
+    expect(reads).toBe(1);
+    sinkDown = false;
+    await store.jobs.enqueue({ pipeline: 'test-headcount', kind: 'keys', keys: ['2'] });
+    await w.step();
+    expect(reads).toBe(2);
+  });
+
   it('gives up when the next attempt would start past deadlineMs, counted from the first attempt', async () => {
     const retry = { ...opened.compiled.policies.retry, maxAttempts: 100, deadlineMs: 20_000 };
     const busy: OpenedPipeline = {

@@ -148,7 +148,19 @@ export function createWorker(options: WorkerOptions): Worker {
     return retry.maxAttempts <= IN_BATCH_ATTEMPTS ? compiled : { ...compiled, policies: { ...compiled.policies, retry: { ...retry, maxAttempts: IN_BATCH_ATTEMPTS } } };
   };
 
-  async function settleFailure(claimed: Job, coalesced: Job[], opened: OpenedPipeline, error: unknown): Promise<void> {
+  /**
+   * Puts off a job claimed while its pipeline's source is being waited out (it answered a throttle's
+   * Retry-After, or failed and is backed off): it waits with the job that failed, to be coalesced with
+   * it then, instead of calling the source early. As a fresh job: it has not been tried.
+   */
+  async function putOff(job: Job, until: number): Promise<void> {
+    await options.store.jobs.enqueue({ pipeline: job.pipeline, kind: job.kind, ...(job.keys ? { keys: job.keys } : {}) }, { notBefore: new Date(until) });
+    await options.store.jobs.complete(job.id, job.fence);
+    options.logger.debug({ pipeline: job.pipeline, jobId: job.id, until: new Date(until).toISOString() }, 'job put off: the source is being waited out');
+  }
+
+  /** `fromSource`: the batch failed before its source read was done (a throttle or an outage of the source, not the sink). */
+  async function settleFailure(claimed: Job, coalesced: Job[], opened: OpenedPipeline, error: unknown, fromSource: boolean): Promise<void> {
     // Changed-since and full jobs are all the same read: the one furthest into its backoff waits for the
     // next attempt (a fresh cron tick must not reset the backoff), the others are done. A full job stays
     // full (the changed-since ticks it took in are covered by it).
@@ -167,8 +179,11 @@ export function createWorker(options: WorkerOptions): Worker {
       const firstAttemptAt = job.firstAttemptAt ? new Date(job.firstAttemptAt) : now;
       const next = nextAttempt(job.attempts + 1, policy, { now, firstAttemptAt, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), ...(options.random ? { random: options.random } : {}) });
       if ('at' in next) {
-        // Deliveries meanwhile wait with their jobs: reading ahead for them would call the source early.
-        options.readAhead?.pause(job.pipeline, next.at.getTime());
+        if (fromSource) {
+          // Jobs and deliveries meanwhile wait with this one: reading for them would call the source early.
+          sourceWaits.set(job.pipeline, next.at.getTime());
+          options.readAhead?.pause(job.pipeline, next.at.getTime());
+        }
         for (const j of related) await options.store.jobs.retryAt(j.id, next.at, message, j === job ? job.fence : undefined);
         setStatus(job.pipeline, { state: 'degraded', lastError: message });
         options.metrics?.retries.inc({ pipeline: job.pipeline });
@@ -206,6 +221,9 @@ export function createWorker(options: WorkerOptions): Worker {
     options.logger.warn({ pipeline: job.pipeline, jobId: job.id, keys: keys.length }, `job gave up: ${cause}; its records are quarantined`);
   }
 
+  /** Pipeline → until when (ms) its source is left alone (see putOff). */
+  const sourceWaits = new Map<string, number>();
+
   // A failure that could not be recorded (the store was down too) leaves its job leased in memory: it is
   // settled again before the next claim, or the pipeline would wait out the whole lease after recovery.
   let unsettled: (() => Promise<void>) | undefined;
@@ -223,6 +241,11 @@ export function createWorker(options: WorkerOptions): Worker {
       await options.store.jobs.retryAt(job.id, new Date(clock().getTime() + 60_000), 'the pipeline is not loaded');
       return true;
     }
+    const waitUntil = sourceWaits.get(job.pipeline) ?? 0;
+    if (job.kind !== 'replay' && job.attempts === 0 && waitUntil > clock().getTime()) {
+      await putOff(job, waitUntil);
+      return true;
+    }
     const queued = job.kind === 'replay' ? [] : await options.store.jobs.list(job.pipeline);
     if (job.kind === 'changed' && queued.some((j) => j.kind === 'full')) {
       // A full read is waiting (for its retry, say while the source throttles): it covers this one.
@@ -236,6 +259,11 @@ export function createWorker(options: WorkerOptions): Worker {
     const startedAt = clock().toISOString();
     setStatus(job.pipeline, { lastRunAt: startedAt });
     const stopBeating = keepLease(options.store, job, leaseMs, () => options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, 'lease lost: another replica may run this job'));
+    let readDone = false;
+    const onPhase = (phase: BatchPhase, ms: number): void => {
+      if (phase === 'read') readDone = true;
+      options.metrics?.batchPhaseSeconds.observe({ pipeline: job.pipeline, phase }, ms / 1000);
+    };
     try {
       const { summary } = await runBatch({
         pipeline: inBatchPolicy(opened),
@@ -250,7 +278,7 @@ export function createWorker(options: WorkerOptions): Worker {
         ...(job.kind === 'replay' ? { replay: true, keys } : {}),
         ...(options.random ? { random: options.random } : {}),
         ...(options.sleep ? { sleep: options.sleep } : {}),
-        ...(options.metrics ? { onPhase: (phase: BatchPhase, ms: number) => options.metrics?.batchPhaseSeconds.observe({ pipeline: job.pipeline, phase }, ms / 1000) } : {}),
+        onPhase,
       });
       // The claimed job last, fenced: its lease keeps the pipeline from other replicas until all are done.
       for (const j of jobs.slice(1)) await options.store.jobs.complete(j.id);
@@ -285,7 +313,7 @@ export function createWorker(options: WorkerOptions): Worker {
         options.logger.warn({ pipeline: job.pipeline, jobId: job.id }, error.message);
         return true;
       }
-      const settle = () => settleFailure(job, jobs, opened, error);
+      const settle = () => settleFailure(job, jobs, opened, error, !readDone);
       await settle().catch((settleError: unknown) => {
         unsettled = settle;
         throw settleError;
