@@ -66,6 +66,7 @@ describe('webhook read-ahead', () => {
     const source = countingSource();
     const readAhead = new ReadAhead(() => source);
     readAhead.start('p', ['1', '2']);
+    await new Promise((resolve) => setImmediate(resolve));
     readAhead.start('p', ['2']);
     // The first delivery's job: its read of 2 is older than the second delivery, so it reads afresh.
     expect(await jobRead(readAhead, 'p', source, ['1', '2'])).toEqual([
@@ -76,17 +77,33 @@ describe('webhook read-ahead', () => {
     expect(await jobRead(readAhead, 'p', source, ['2'])).toEqual([{ key: '2', data: { read: 2 } }]);
   });
 
+  it('a burst of deliveries for one record starts one read; the job they coalesce into reads for itself', async () => {
+    const source = countingSource();
+    const seen = counting();
+    const readAhead = new ReadAhead(() => source, { observe: seen.observe });
+    for (let i = 0; i < 10; i += 1) readAhead.start('p', ['1']);
+    expect(await jobRead(readAhead, 'p', source, ['1'])).toEqual([{ key: '1', data: { read: 2 } }]);
+    expect(source.reads).toEqual([['1'], ['1']]);
+    expect(seen.counts).toEqual({ started: 1, skipped: 9 });
+    // Once that read is over, the next delivery starts its own.
+    readAhead.start('p', ['1']);
+    expect(await jobRead(readAhead, 'p', source, ['1'])).toEqual([{ key: '1', data: { read: 3 } }]);
+  });
+
   it('a delivery that could not start a read (too many under way) leaves no older read to take', async () => {
     const source = countingSource();
     const seen = counting();
     const readAhead = new ReadAhead(() => source, { maxInFlight: 1, observe: seen.observe });
+    // A delivery for 2 is read ahead; nobody has taken it yet when the next delivery for 2 comes.
+    readAhead.start('p', ['2']);
+    await new Promise((resolve) => setImmediate(resolve));
+    // A read of 1 is under way (the limit): the delivery for 2 starts none, and the older read of 2 is
+    // not for it to take.
     readAhead.start('p', ['1']);
     readAhead.start('p', ['2']);
-    // Still under way (nothing has been awaited): the next delivery for 1 cannot start its own read.
-    readAhead.start('p', ['1']);
-    expect(await jobRead(readAhead, 'p', source, ['1'])).toEqual([{ key: '1', data: { read: 2 } }]);
-    expect(source.reads).toEqual([['1'], ['1']]);
-    expect(seen.counts).toEqual({ started: 1, skipped: 2 });
+    expect(await jobRead(readAhead, 'p', source, ['2'])).toEqual([{ key: '2', data: { read: 3 } }]);
+    expect(source.reads).toEqual([['2'], ['1'], ['2']]);
+    expect(seen.counts).toEqual({ started: 2, skipped: 1 });
   });
 
   it('a reload in between (another source instance) is not served the old source\'s read', async () => {

@@ -6,8 +6,10 @@
 // A read started after a delivery was received shows the record at least as new as that delivery
 // announced, which is all a keyed job promises; a later delivery for the same key starts a newer
 // read, which replaces the older one. Reads that no job takes (a duplicate delivery, a job coalesced
-// with others) are dropped after a few seconds; at most `maxInFlight` run at once, so a burst of
-// deliveries costs no more reads of the source than the worker would make. While the source throttles
+// with others) are dropped after a few seconds. At most one runs per record at a time (a delivery for
+// a record whose read is still under way starts none: its job reads for itself), and at most
+// `maxInFlight` in all, so a burst of deliveries for one employee costs at most one read more than the
+// worker's one coalesced read. While the source throttles
 // or fails (a read-ahead failed, or the worker put a job off for a retry), nothing is read ahead for
 // that pipeline until the wait it was given is over: deliveries then wait with their jobs.
 import type { ReadOptions, SourceConnector, SourcePage } from '../connectors/definition.ts';
@@ -21,7 +23,8 @@ interface Started {
 }
 
 /**
- * started: a delivery's read began; skipped: too many were under way, or the pipeline's read-ahead is paused (the job reads for itself);
+ * started: a delivery's read began; skipped: one of its records was being read already, too many
+ * were under way, or the pipeline's read-ahead is paused (the job reads for itself);
  * taken: a job used one; failed: a job found its read had failed and read again.
  */
 export type ReadAheadOutcome = 'started' | 'skipped' | 'taken' | 'failed';
@@ -38,6 +41,8 @@ export interface ReadAheadOptions {
 
 export class ReadAhead {
   private readonly started = new Map<string, Started>();
+  /** The reads under way, by the records they read (kept even when a newer delivery made them untakeable). */
+  private readonly reading = new Map<string, Started>();
   /** Pipeline → until when (ms) nothing is read ahead for it. */
   private readonly paused = new Map<string, number>();
   private readonly stopping = new AbortController();
@@ -63,7 +68,10 @@ export class ReadAhead {
     const source = this.sourceOf(pipeline);
     const sorted = [...new Set(keys)].sort();
     const paused = (this.paused.get(pipeline) ?? 0) > this.now();
-    if (!source || paused || this.inFlight >= this.maxInFlight || this.stopping.signal.aborted) {
+    // One read under way per record: a burst of deliveries for one employee starts one, and the job
+    // they coalesce into reads for itself, so the burst costs at most one read more than without.
+    const busy = sorted.some((key) => this.reading.has(slot(pipeline, key)));
+    if (!source || paused || busy || this.inFlight >= this.maxInFlight || this.stopping.signal.aborted) {
       // Not read ahead: an older read of these keys started before this delivery, so no job may take it.
       for (const key of sorted) this.started.delete(slot(pipeline, key));
       if (source && !this.stopping.signal.aborted) this.observe(pipeline, 'skipped');
@@ -72,7 +80,10 @@ export class ReadAhead {
     if (sorted.length === 0) return;
     this.inFlight++;
     this.observe(pipeline, 'started');
-    const pages = collect(source.readKeys(sorted, { signal: this.stopping.signal })).finally(() => this.inFlight--);
+    const pages = collect(source.readKeys(sorted, { signal: this.stopping.signal })).finally(() => {
+      this.inFlight--;
+      for (const key of sorted) if (this.reading.get(slot(pipeline, key)) === started) this.reading.delete(slot(pipeline, key));
+    });
     // Nobody may ever take it: its failure must not be an unhandled rejection. It pauses the read-ahead
     // for as long as the source asked (Retry-After) or, without an answer, half a minute.
     pages.catch((error: unknown) => {
@@ -81,7 +92,10 @@ export class ReadAhead {
       this.pause(pipeline, this.now() + (typeof retryAfterMs === 'number' && retryAfterMs > 0 ? retryAfterMs : FAILURE_PAUSE_MS));
     });
     const started: Started = { source, keys: sorted, pages, startedAt: this.now() };
-    for (const key of sorted) this.started.set(slot(pipeline, key), started);
+    for (const key of sorted) {
+      this.started.set(slot(pipeline, key), started);
+      this.reading.set(slot(pipeline, key), started);
+    }
   }
 
   /** `source` as a keyed job of `pipeline` reads it: through the read started for exactly its keys, when there is one. */
@@ -105,6 +119,7 @@ export class ReadAhead {
   close(): void {
     this.stopping.abort();
     this.started.clear();
+    this.reading.clear();
   }
 
   private async *readKeys(pipeline: string, source: SourceConnector, keys: readonly string[], options: ReadOptions): AsyncIterable<SourcePage> {
